@@ -1,0 +1,241 @@
+"""``python -m etl build``: snapshot -> parse (cached per input checksum) -> harmonise -> new DuckDB file
+-> validate -> atomic swap. A failed run leaves the previous warehouse byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl import check, harmonise, warehouse
+from etl.catalogue import DATA_GAPS, INDICATORS
+from etl.crosswalk import build_crosswalk
+from etl.errors import InputError, WarehouseCheckError
+from etl.model import SCHEMAS, ParseResult
+from etl.progress import steps
+from etl.sources import ParseContext, SourceSpec, all_specs, sha256_file
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SNAPSHOT = REPO.parent / "shared" / "data"
+DEFAULT_WAREHOUSE = REPO / "data" / "ketenmonitor.duckdb"
+CODE_DIR = Path(__file__).resolve().parent
+
+# Live downloads are newer than the stored copies and official code lists beat shapes: lower rank wins.
+_RANK_BY_MODULE = {
+    "etl.parsers.cbs_live": 0,
+    "etl.parsers.cbs_codes": 1,
+    "etl.parsers.cbs_population": 1,
+    "etl.parsers.housing": 2,
+    "etl.parsers.coa": 2,
+    "etl.parsers.cbs_asylum": 2,
+    "etl.parsers.regioatlas": 3,
+    "etl.parsers.geo": 4,
+}
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    skipped: bool
+    seconds: float
+    parsed: list[str] = field(default_factory=list)  # source ids parsed anew
+    cached: list[str] = field(default_factory=list)  # source ids read from the parse cache
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def code_fingerprint() -> str:
+    """Hash of the ETL code: a change to any parser invalidates the parse cache and the warehouse."""
+    digest = hashlib.sha256()
+    for path in sorted(CODE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(CODE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _input_fingerprint(code: str, checksums: dict[str, str]) -> str:
+    payload = json.dumps({"code": code, "inputs": checksums}, sort_keys=True).encode()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _stored_fingerprint(out: Path) -> str | None:
+    if not out.exists():
+        return None
+    try:
+        with duckdb.connect(str(out), read_only=True) as con:
+            row = con.execute("SELECT value FROM build_info WHERE key = 'fingerprint'").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def _cached_parse(spec: SourceSpec, path: Path, checksum: str, code: str, ctx: ParseContext, cache: Path):
+    """Parse ``path`` or reuse the frames stored for the same input bytes and the same code."""
+    key = hashlib.sha256(f"{checksum}:{code}".encode()).hexdigest()[:24]
+    folder = cache / spec.id / key
+    if (folder / "done").exists():
+        frames = {name: pl.read_parquet(folder / f"{name}.parquet") for name in SCHEMAS}
+        return ParseResult(**frames), True
+    result = spec.parse(path, ctx).validate(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in result.frames().items():
+        frame.write_parquet(folder / f"{name}.parquet")
+    (folder / "done").touch()
+    return result, False
+
+
+def _cached_crosswalk(snapshot: Path, checksums: dict[str, str], code: str, cache: Path) -> pl.DataFrame:
+    geo = {k: v for k, v in sorted(checksums.items()) if k.startswith("geo/gemeente_")}
+    key = hashlib.sha256(json.dumps([geo, code]).encode()).hexdigest()[:24]
+    target = cache / "crosswalk" / f"{key}.parquet"
+    if target.exists():
+        return pl.read_parquet(target)
+    frame = build_crosswalk(snapshot)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    frame.write_parquet(target)
+    return frame
+
+
+def _source_rows(specs: list[SourceSpec], checksums: dict[str, str], sizes: dict[str, int]) -> pl.DataFrame:
+    rows = [
+        {
+            "id": s.id,
+            "publisher": s.publisher,
+            "title": s.title,
+            "table_id": s.table_id,
+            "url": s.url,
+            "licence": s.licence,
+            "reference_date": s.reference_date,
+            "retrieved_at": s.retrieved_at,
+            "sha256": checksums[s.path],
+            "bytes": sizes[s.path],
+            "file": s.path,
+            "status": s.status,
+            "notes": s.notes,
+        }
+        for s in specs
+    ]
+    return pl.DataFrame(
+        rows,
+        schema={
+            "id": pl.String, "publisher": pl.String, "title": pl.String, "table_id": pl.String, "url": pl.String,
+            "licence": pl.String, "reference_date": pl.Date, "retrieved_at": pl.Datetime("us"), "sha256": pl.String,
+            "bytes": pl.Int64, "file": pl.String, "status": pl.String, "notes": pl.String,
+        },
+    )
+
+
+def _catalogue_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+    indicators = pl.DataFrame([vars(i) for i in INDICATORS])
+    gaps = pl.DataFrame([vars(g) for g in DATA_GAPS])
+    return indicators, gaps
+
+
+def build(
+    snapshot: Path = DEFAULT_SNAPSHOT,
+    out: Path = DEFAULT_WAREHOUSE,
+    cache: Path | None = None,
+    force: bool = False,
+) -> BuildReport:
+    started = time.perf_counter()
+    snapshot = snapshot.resolve()
+    out = out.resolve()
+    cache = (cache or out.parent / "cache").resolve()
+    if not snapshot.is_dir():
+        raise InputError(snapshot, "snapshot folder not found (use --snapshot DIR)")
+    specs = all_specs(snapshot)
+    missing = [s.path for s in specs if s.required and not (snapshot / s.path).exists()]
+    if missing:
+        raise InputError(snapshot, f"required snapshot file(s) missing: {missing}")
+    specs = [s for s in specs if (snapshot / s.path).exists()]
+    checksums = {s.path: sha256_file(snapshot / s.path) for s in specs}
+    sizes = {s.path: (snapshot / s.path).stat().st_size for s in specs}
+    code = code_fingerprint()
+    fingerprint = _input_fingerprint(code, checksums)
+    if not force and _stored_fingerprint(out) == fingerprint:
+        return BuildReport(out, skipped=True, seconds=time.perf_counter() - started)
+
+    report = BuildReport(out, skipped=False, seconds=0.0)
+    ctx = ParseContext(snapshot)
+    tagged: dict[str, list[harmonise.Tagged]] = {name: [] for name in SCHEMAS}
+    for spec in steps(specs, "parse"):
+        result, from_cache = _cached_parse(spec, snapshot / spec.path, checksums[spec.path], code, ctx, cache)
+        (report.cached if from_cache else report.parsed).append(spec.id)
+        rank = _RANK_BY_MODULE.get(spec.parse.__module__, 5)
+        for name, frame in result.frames().items():
+            tagged[name].append(harmonise.Tagged(spec.id, rank, frame))
+
+    crosswalk = _cached_crosswalk(snapshot, checksums, code, cache)
+    tables = _harmonised_tables(tagged, crosswalk)
+    indicators, gaps = _catalogue_frames()
+    tables["source"] = _source_rows(specs, checksums, sizes)
+    tables["indicator"] = indicators
+    tables["data_gap"] = gaps
+    tables["build_info"] = pl.DataFrame(
+        {
+            "key": ["fingerprint", "built_at", "snapshot", "code"],
+            "value": [fingerprint, datetime.now(UTC).isoformat(timespec="seconds"), str(snapshot), code],
+        }
+    )
+    _write_atomically(out, tables)
+    report.rows = {name: frame.height for name, frame in tables.items()}
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _harmonised_tables(tagged: dict[str, list[harmonise.Tagged]], crosswalk: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    from etl.model import empty
+
+    regions = harmonise.first_by_rank(tagged["regions"], ["code", "year"], empty("regions")).drop("source_id")
+    parents = harmonise.first_by_rank(
+        tagged["region_parents"], ["code", "year", "parent_level"], empty("region_parents")
+    )
+    geometries = harmonise.first_by_rank(tagged["geometries"], ["code", "year"], empty("geometries"))
+    observations = harmonise.first_by_rank(
+        tagged["observations"],
+        ["indicator_id", "region_code", "region_year", "period", "period_type"],
+        empty("observations"),
+    )
+    observations = pl.concat([observations, harmonise.aggregate_totals(observations, parents)], how="vertical")
+    years = set(observations["region_year"].to_list()) | set(regions["year"].to_list())
+    regions = harmonise.add_national_regions(regions, years)
+    coa = harmonise.first_by_rank(tagged["coa_locations"], ["name", "lat", "lon"], empty("coa_locations"))
+    nationality = harmonise.first_by_rank(
+        tagged["asylum_nationality"], ["nationality_code", "period", "period_type"], empty("asylum_nationality")
+    )
+    return {
+        "region": regions,
+        "region_parent": parents,
+        "region_geometry": geometries,
+        "crosswalk": crosswalk,
+        "observation": observations,
+        "coa_location": coa,
+        "asylum_nationality": nationality,
+    }
+
+
+def _write_atomically(out: Path, tables: dict[str, pl.DataFrame]) -> None:
+    """Write a complete new file next to ``out``, validate it, then rename it over ``out``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            warehouse.create(con)
+            for name in warehouse.TABLES:
+                warehouse.insert(con, name, tables[name])
+            failures = check.run_checks(con)
+            if failures:
+                raise WarehouseCheckError("new warehouse failed validation:\n- " + "\n- ".join(failures))
+            con.execute("CHECKPOINT")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)

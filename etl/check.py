@@ -1,0 +1,94 @@
+"""``python -m etl check``: validate a warehouse. Every check returns a readable failure or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+# Official number of gemeenten on 1 January (CBS gemeentelijke indeling).
+GEMEENTE_COUNTS = {
+    2015: 393, 2016: 390, 2017: 388, 2018: 380, 2019: 355, 2020: 355, 2021: 352, 2022: 345,
+    2023: 342, 2024: 342, 2025: 342, 2026: 342,
+}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
+    failures: list[str] = []
+
+    counts = dict(_rows(con, "SELECT year, count(*) FROM region WHERE level = 'gemeente' GROUP BY year"))
+    for year, n in sorted(counts.items()):
+        expected = GEMEENTE_COUNTS.get(year)
+        if expected is None:
+            failures.append(f"region: gemeenten for {year}, a year without a known official count")
+        elif n != expected:
+            failures.append(f"region: {n} gemeenten in {year}, expected {expected}")
+    for year in range(2016, 2026):
+        if year not in counts:
+            failures.append(f"region: no gemeenten for {year}")
+
+    geo = dict(_rows(con, "SELECT year, count(*) FROM region_geometry WHERE level = 'gemeente' GROUP BY year"))
+    for year, n in sorted(geo.items()):
+        if n != GEMEENTE_COUNTS.get(year):
+            failures.append(f"region_geometry: {n} gemeente shapes in {year}, expected {GEMEENTE_COUNTS.get(year)}")
+
+    orphans = _rows(
+        con,
+        """SELECT o.indicator_id, o.region_code, o.region_year, count(*) FROM observation o
+           ANTI JOIN region r ON r.code = o.region_code AND r.year = o.region_year
+           GROUP BY ALL ORDER BY ALL LIMIT 5""",
+    )
+    for indicator, code, year, n in orphans:
+        failures.append(f"observation: {n} row(s) of {indicator} for unknown region {code} ({year})")
+
+    no_source = _rows(
+        con, "SELECT count(*) FROM observation o ANTI JOIN source s ON s.id = o.source_id"
+    )[0][0]
+    if no_source:
+        failures.append(f"observation: {no_source} row(s) without a known source")
+
+    for table in ("region_parent", "region_geometry", "coa_location", "asylum_nationality"):
+        n = _rows(con, f"SELECT count(*) FROM {table} t ANTI JOIN source s ON s.id = t.source_id")[0][0]
+        if n:
+            failures.append(f"{table}: {n} row(s) without a known source")
+
+    bad_parents = _rows(
+        con,
+        """SELECT p.code, p.year, p.parent_code FROM region_parent p
+           ANTI JOIN region r ON r.code = p.parent_code AND r.year = p.year LIMIT 5""",
+    )
+    for code, year, parent in bad_parents:
+        failures.append(f"region_parent: {code} ({year}) points to unknown region {parent}")
+
+    bad_weights = _rows(
+        con,
+        """SELECT from_code, from_year, sum(weight) AS total FROM crosswalk
+           GROUP BY ALL HAVING abs(total - 1) > 1e-6 ORDER BY ALL LIMIT 5""",
+    )
+    for code, year, total in bad_weights:
+        failures.append(f"crosswalk: weights of {code} ({year}) sum to {total:.6f}, not 1")
+
+    uncovered = _rows(
+        con,
+        """SELECT r.code, r.year FROM region r
+           WHERE r.level = 'gemeente' AND r.year IN (SELECT DISTINCT from_year FROM crosswalk)
+           AND NOT EXISTS (SELECT 1 FROM crosswalk c WHERE c.from_code = r.code AND c.from_year = r.year)
+           LIMIT 5""",
+    )
+    for code, year in uncovered:
+        failures.append(f"crosswalk: gemeente {code} ({year}) has no successor")
+
+    if not _rows(con, "SELECT count(*) FROM observation")[0][0]:
+        failures.append("observation: table is empty")
+    return failures
+
+
+def check_file(path: Path) -> list[str]:
+    if not path.exists():
+        return [f"{path}: warehouse not found; build it with: python -m etl build"]
+    with duckdb.connect(str(path), read_only=True) as con:
+        return run_checks(con)

@@ -1,0 +1,44 @@
+"""CBS period codes -> (start date, period type), and back to the CBS way of writing them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_CBS = re.compile(r"^(\d{4})(JJ|KW|MM|HJ)(\d{2})$")
+MONTHS_NL = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)
+
+
+def parse_cbs_period(code: str) -> tuple[date, str]:
+    """'2015JJ00' -> (2015-01-01, 'year'); '2018KW02' -> quarter; '2018MM10' -> month; '2016HJ01' -> half."""
+    match = _CBS.match(code.strip())
+    if not match:
+        raise ValueError(f"not a CBS period code: {code!r}")
+    year, kind, number = int(match[1]), match[2], int(match[3])
+    if kind == "JJ":
+        return date(year, 1, 1), "year"
+    if kind == "KW" and 1 <= number <= 4:
+        return date(year, 3 * number - 2, 1), "quarter"
+    if kind == "MM" and 1 <= number <= 12:
+        return date(year, number, 1), "month"
+    if kind == "HJ" and number in (1, 2):
+        return date(year, 1 if number == 1 else 7, 1), "half"
+    raise ValueError(f"not a CBS period code: {code!r}")
+
+
+def label(start: date, period_type: str) -> str:
+    """The CBS way: '2016', '2016 1e helft', '2018 2e kwartaal', '2024 maart', '1 juli 2016'."""
+    if period_type == "year":
+        return str(start.year)
+    if period_type == "half":
+        return f"{start.year} {'1e' if start.month < 7 else '2e'} helft"
+    if period_type == "quarter":
+        return f"{start.year} {(start.month - 1) // 3 + 1}e kwartaal"
+    if period_type == "month":
+        return f"{start.year} {MONTHS_NL[start.month - 1]}"
+    if period_type == "day":
+        return f"{start.day} {MONTHS_NL[start.month - 1]} {start.year}"
+    raise ValueError(f"unknown period type {period_type!r}")

@@ -1,0 +1,97 @@
+"""Where every raw file comes from and which parser reads it.
+
+Each parser module under ``etl.parsers`` exposes ``sources(snapshot: Path) -> list[SourceSpec]``
+for the files it reads, so a module owns both its provenance and its parsing. The build loads every
+spec whose file is present; a ``required`` spec whose file is missing is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from etl.errors import InputError
+from etl.model import ParseResult
+from etl.names import GemeenteResolver
+
+# Parser modules in the order the build runs them (order only matters for readable progress output).
+PARSER_MODULES = (
+    "etl.parsers.geo",
+    "etl.parsers.cbs_codes",
+    "etl.parsers.cbs_population",
+    "etl.parsers.cbs_asylum",
+    "etl.parsers.regioatlas",
+    "etl.parsers.housing",
+    "etl.parsers.coa",
+    "etl.parsers.cbs_live",
+)
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    id: str  # stable, lowercase: e.g. "cbs_70072ned_2025"
+    path: str  # relative to the snapshot root, e.g. "stats/cbs/....csv"
+    publisher: str
+    title: str
+    table_id: str | None  # CBS table id or document id
+    url: str | None
+    licence: str
+    reference_date: date | None
+    status: str  # official | unofficial (third-party conversion)
+    parse: Callable[[Path, ParseContext], ParseResult] = field(compare=False, repr=False)
+    notes: str = ""
+    required: bool = True
+    retrieved_at: datetime | None = None  # filled from the fetch manifest for live downloads
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ParseContext:
+    """Reference data a parser may need: the official gemeente names of a year, from the CBS boundaries."""
+
+    def __init__(self, snapshot: Path):
+        self.snapshot = snapshot
+
+    def gemeente_reference(self, year: int) -> pl.DataFrame:
+        return _gemeente_reference(self.snapshot, year)
+
+    def resolver(self, year: int, aliases: dict[str, str] | None = None) -> GemeenteResolver:
+        return GemeenteResolver(self.gemeente_reference(year), year, aliases)
+
+
+@cache
+def _gemeente_reference(snapshot: Path, year: int) -> pl.DataFrame:
+    """(code, name) of every gemeente of ``year``, read from the properties of that year's boundary file."""
+    import json
+
+    path = snapshot / "geo" / f"gemeente_{year}.topojson"
+    if not path.exists():
+        raise InputError(path, f"no gemeente boundaries for {year}; names of {year} cannot be given codes")
+    topology = json.loads(path.read_text(encoding="utf-8"))
+    (layer,) = topology["objects"].values()
+    rows = [(g["properties"]["statcode"], g["properties"]["statnaam"]) for g in layer["geometries"]]
+    return pl.DataFrame(rows, schema={"code": pl.String, "name": pl.String}, orient="row")
+
+
+def all_specs(snapshot: Path) -> list[SourceSpec]:
+    specs: list[SourceSpec] = []
+    for module_name in PARSER_MODULES:
+        specs.extend(importlib.import_module(module_name).sources(snapshot))
+    ids = [s.id for s in specs]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"duplicate source ids: {dupes}")
+    return specs
