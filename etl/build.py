@@ -76,19 +76,38 @@ def _stored_fingerprint(out: Path) -> str | None:
     return row[0] if row else None
 
 
-def _cached_parse(spec: SourceSpec, path: Path, checksum: str, code: str, ctx: ParseContext, cache: Path):
-    """Parse ``path`` or reuse the frames stored for the same input bytes and the same code."""
-    key = hashlib.sha256(f"{checksum}:{code}".encode()).hexdigest()[:24]
+def _cached_parse(
+    spec: SourceSpec, snapshot: Path, checksums: dict[str, str], code: str, cache: Path
+) -> tuple[ParseResult, bool]:
+    """Parse ``spec``'s file, or reuse the frames stored for the same input bytes, code and dependencies.
+
+    A parse may read other snapshot files (boundary names, classifications) through its context; their
+    checksums are stored with the frames and must still match for the cached frames to be reused.
+    """
+    key = hashlib.sha256(f"{checksums[spec.path]}:{code}".encode()).hexdigest()[:24]
     folder = cache / spec.id / key
-    if (folder / "done").exists():
-        frames = {name: pl.read_parquet(folder / f"{name}.parquet") for name in SCHEMAS}
-        return ParseResult(**frames), True
+    deps_file = folder / "dependencies.json"
+    if deps_file.exists():
+        deps = json.loads(deps_file.read_text())
+        if all(_checksum(snapshot, rel, checksums) == sha for rel, sha in deps.items()):
+            frames = {name: pl.read_parquet(folder / f"{name}.parquet") for name in SCHEMAS}
+            return ParseResult(**frames), True
+    ctx = ParseContext(snapshot)
+    path = snapshot / spec.path
     result = spec.parse(path, ctx).validate(path)
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in result.frames().items():
         frame.write_parquet(folder / f"{name}.parquet")
-    (folder / "done").touch()
+    deps = {rel: _checksum(snapshot, rel, checksums) for rel in sorted(ctx.used - {spec.path})}
+    deps_file.write_text(json.dumps(deps))  # written last: its presence marks a complete entry
     return result, False
+
+
+def _checksum(snapshot: Path, rel: str, known: dict[str, str]) -> str | None:
+    if rel not in known:
+        path = snapshot / rel
+        known[rel] = sha256_file(path) if path.exists() else None
+    return known[rel]
 
 
 def _cached_crosswalk(snapshot: Path, checksums: dict[str, str], code: str, cache: Path) -> pl.DataFrame:
@@ -125,9 +144,19 @@ def _source_rows(specs: list[SourceSpec], checksums: dict[str, str], sizes: dict
     return pl.DataFrame(
         rows,
         schema={
-            "id": pl.String, "publisher": pl.String, "title": pl.String, "table_id": pl.String, "url": pl.String,
-            "licence": pl.String, "reference_date": pl.Date, "retrieved_at": pl.Datetime("us"), "sha256": pl.String,
-            "bytes": pl.Int64, "file": pl.String, "status": pl.String, "notes": pl.String,
+            "id": pl.String,
+            "publisher": pl.String,
+            "title": pl.String,
+            "table_id": pl.String,
+            "url": pl.String,
+            "licence": pl.String,
+            "reference_date": pl.Date,
+            "retrieved_at": pl.Datetime("us"),
+            "sha256": pl.String,
+            "bytes": pl.Int64,
+            "file": pl.String,
+            "status": pl.String,
+            "notes": pl.String,
         },
     )
 
@@ -163,10 +192,10 @@ def build(
         return BuildReport(out, skipped=True, seconds=time.perf_counter() - started)
 
     report = BuildReport(out, skipped=False, seconds=0.0)
-    ctx = ParseContext(snapshot)
     tagged: dict[str, list[harmonise.Tagged]] = {name: [] for name in SCHEMAS}
+    known = dict(checksums)  # grows with the checksums of files parsers read as dependencies
     for spec in steps(specs, "parse"):
-        result, from_cache = _cached_parse(spec, snapshot / spec.path, checksums[spec.path], code, ctx, cache)
+        result, from_cache = _cached_parse(spec, snapshot, known, code, cache)
         (report.cached if from_cache else report.parsed).append(spec.id)
         rank = _RANK_BY_MODULE.get(spec.parse.__module__, 5)
         for name, frame in result.frames().items():

@@ -8,8 +8,18 @@ import duckdb
 
 # Official number of gemeenten on 1 January (CBS gemeentelijke indeling).
 GEMEENTE_COUNTS = {
-    2015: 393, 2016: 390, 2017: 388, 2018: 380, 2019: 355, 2020: 355, 2021: 352, 2022: 345,
-    2023: 342, 2024: 342, 2025: 342, 2026: 342,
+    2015: 393,
+    2016: 390,
+    2017: 388,
+    2018: 380,
+    2019: 355,
+    2020: 355,
+    2021: 352,
+    2022: 345,
+    2023: 342,
+    2024: 342,
+    2025: 342,
+    2026: 342,
 }
 
 
@@ -45,9 +55,7 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
     for indicator, code, year, n in orphans:
         failures.append(f"observation: {n} row(s) of {indicator} for unknown region {code} ({year})")
 
-    no_source = _rows(
-        con, "SELECT count(*) FROM observation o ANTI JOIN source s ON s.id = o.source_id"
-    )[0][0]
+    no_source = _rows(con, "SELECT count(*) FROM observation o ANTI JOIN source s ON s.id = o.source_id")[0][0]
     if no_source:
         failures.append(f"observation: {no_source} row(s) without a known source")
 

@@ -18,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p_build = sub.add_parser("build", help="build the DuckDB warehouse from a snapshot folder")
-    p_build.add_argument("--snapshot", type=Path, default=DEFAULT_SNAPSHOT, help="snapshot folder (geo/, stats/, live/)")
+    p_build.add_argument(
+        "--snapshot", type=Path, default=DEFAULT_SNAPSHOT, help="snapshot folder (geo/, stats/, live/)"
+    )
     p_build.add_argument("--out", type=Path, default=DEFAULT_WAREHOUSE, help="warehouse file to write")
     p_build.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: next to --out)")
     p_build.add_argument("--force", action="store_true", help="rebuild even when no input changed")

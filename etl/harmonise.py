@@ -39,7 +39,9 @@ def first_by_rank(parts: list[Tagged], key: list[str], empty: pl.DataFrame) -> p
     stacked = _stack(parts)
     if stacked is None:
         return empty.with_columns(pl.lit(None, dtype=pl.String).alias("source_id"))
-    return stacked.sort("_rank", maintain_order=True).unique(subset=key, keep="first", maintain_order=True).drop("_rank")
+    return (
+        stacked.sort("_rank", maintain_order=True).unique(subset=key, keep="first", maintain_order=True).drop("_rank")
+    )
 
 
 def add_national_regions(regions: pl.DataFrame, years: set[int]) -> pl.DataFrame:
@@ -59,9 +61,7 @@ def aggregate_totals(observations: pl.DataFrame, parents: pl.DataFrame) -> pl.Da
     left out of the provincie totals but still counts for the land.
     """
     summable = [i.id for i in INDICATORS if i.aggregation == "sum"]
-    gemeente = observations.filter(
-        pl.col("indicator_id").is_in(summable) & pl.col("region_code").str.starts_with("GM")
-    )
+    gemeente = observations.filter(pl.col("indicator_id").is_in(summable) & pl.col("region_code").str.starts_with("GM"))
     provincie_of = parents.filter(pl.col("parent_level") == "provincie").select(
         pl.col("code").alias("region_code"), pl.col("year").alias("region_year"), pl.col("parent_code")
     )
@@ -83,5 +83,7 @@ def aggregate_totals(observations: pl.DataFrame, parents: pl.DataFrame) -> pl.Da
         pl.lit("derived").alias("status")
     )
     existing = observations.select("indicator_id", "region_code", "region_year", "period", "period_type")
-    totals = totals.join(existing, on=["indicator_id", "region_code", "region_year", "period", "period_type"], how="anti")
+    totals = totals.join(
+        existing, on=["indicator_id", "region_code", "region_year", "period", "period_type"], how="anti"
+    )
     return totals.select(observations.columns)

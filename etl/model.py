@@ -14,9 +14,7 @@ import polars as pl
 from etl.errors import InputError
 
 REGION = pl.Schema({"code": pl.String, "year": pl.Int32, "name": pl.String, "level": pl.String})
-REGION_PARENT = pl.Schema(
-    {"code": pl.String, "year": pl.Int32, "parent_code": pl.String, "parent_level": pl.String}
-)
+REGION_PARENT = pl.Schema({"code": pl.String, "year": pl.Int32, "parent_code": pl.String, "parent_level": pl.String})
 REGION_GEOMETRY = pl.Schema({"code": pl.String, "year": pl.Int32, "level": pl.String, "geojson": pl.String})
 OBSERVATION = pl.Schema(
     {
@@ -95,7 +93,9 @@ class ParseResult:
         for name, frame in self.frames().items():
             expected = SCHEMAS[name]
             if frame.schema != expected:
-                raise InputError(file, f"parser produced {name} with schema {dict(frame.schema)}, expected {dict(expected)}")
+                raise InputError(
+                    file, f"parser produced {name} with schema {dict(frame.schema)}, expected {dict(expected)}"
+                )
         _check_domain(file, self.regions, "level", LEVELS)
         _check_domain(file, self.geometries, "level", LEVELS)
         _check_domain(file, self.observations, "period_type", PERIOD_TYPES)

@@ -7,8 +7,18 @@ from datetime import date
 
 _CBS = re.compile(r"^(\d{4})(JJ|KW|MM|HJ)(\d{2})$")
 MONTHS_NL = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 
 

@@ -18,6 +18,4 @@ def steps(items: Iterable[T], description: str, total: int | None = None) -> Ite
 
 def bar(description: str, total: int | None = None, unit: str = "B") -> tqdm:
     """A manual bar (e.g. bytes downloaded); call ``update(n)`` and ``close()`` or use it as a context manager."""
-    return tqdm(
-        desc=description, total=total, unit=unit, unit_scale=True, disable=not sys.stderr.isatty(), leave=False
-    )
+    return tqdm(desc=description, total=total, unit=unit, unit_scale=True, disable=not sys.stderr.isatty(), leave=False)

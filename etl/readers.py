@@ -52,6 +52,10 @@ def read_csv(
     if len(lines) <= skip_lines:
         raise InputError(path, "file has no header line")
     header_line = lines[skip_lines]
+    if separator not in header_line:
+        other = next((s for s in (";", ",", "\t") if s != separator and s in header_line), None)
+        hint = f"; the header looks {other!r}-separated" if other else ""
+        raise InputError(path, f"expected {separator!r}-separated columns, found one column{hint}", line=skip_lines + 1)
     reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=True)
     try:
         rows = list(reader)
@@ -59,10 +63,6 @@ def read_csv(
         raise InputError(path, f"malformed CSV ({exc}); is the file truncated?", line=reader.line_num) from exc
     rows = rows[skip_lines:]
     header = [h.strip() for h in rows[0]]
-    if len(header) == 1:
-        other = next((s for s in (";", ",", "\t") if s != separator and s in header_line), None)
-        hint = f"; the header looks {other!r}-separated" if other else ""
-        raise InputError(path, f"expected {separator!r}-separated columns, found one column{hint}", line=skip_lines + 1)
     required = list(required)
     missing = [c for c in required if c not in header]
     if missing:

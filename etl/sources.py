@@ -60,12 +60,23 @@ def sha256_file(path: Path) -> str:
 
 
 class ParseContext:
-    """Reference data a parser may need: the official gemeente names of a year, from the CBS boundaries."""
+    """Reference data a parser may need besides its own file, with a record of what it read.
+
+    Every other snapshot file a parser reads goes through ``dependency`` (the gemeente names of a year
+    come from that year's boundary file), so the build can key its parse cache on those files too.
+    """
 
     def __init__(self, snapshot: Path):
         self.snapshot = snapshot
+        self.used: set[str] = set()
+
+    def dependency(self, relpath: str) -> Path:
+        """Path of another snapshot file this parse reads; recorded for the cache key."""
+        self.used.add(relpath)
+        return self.snapshot / relpath
 
     def gemeente_reference(self, year: int) -> pl.DataFrame:
+        self.used.add(f"geo/gemeente_{year}.topojson")
         return _gemeente_reference(self.snapshot, year)
 
     def resolver(self, year: int, aliases: dict[str, str] | None = None) -> GemeenteResolver:

@@ -31,3 +31,58 @@ def spec_by_id(module, snapshot: Path, source_id: str):
         if spec.id == source_id:
             return spec
     raise KeyError(source_id)
+
+
+def snapshot_variant(
+    snapshot: Path, target: Path, replace: dict[str, bytes] | None = None, drop: tuple[str, ...] = ()
+) -> Path:
+    """A snapshot folder at ``target`` that links every real file, except ``replace``d or ``drop``ped ones."""
+    replace = replace or {}
+    for source in snapshot.rglob("*"):
+        if not source.is_file():
+            continue
+        rel = source.relative_to(snapshot).as_posix()
+        if rel in drop:
+            continue
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if rel in replace:
+            dest.write_bytes(replace[rel])
+        else:
+            dest.symlink_to(source)
+    return target
+
+
+@pytest.fixture(scope="session")
+def parse_cache(tmp_path_factory) -> Path:
+    """One parse cache for the session: keys are input checksums, so sharing it between builds is safe."""
+    return tmp_path_factory.mktemp("parse-cache")
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(snapshot: Path, parse_cache: Path, tmp_path_factory) -> Path:
+    """One real warehouse built from the snapshot with the CLI, shared by every test that only reads it."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("warehouse") / "ketenmonitor.duckdb"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "build",
+            "--snapshot",
+            str(snapshot),
+            "--out",
+            str(out),
+            "--cache",
+            str(parse_cache),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return out

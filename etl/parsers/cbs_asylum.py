@@ -31,14 +31,19 @@ def sources(snapshot: Path) -> list[SourceSpec]:
             reference_date=date(2018, 12, 31),
             status="official",
             parse=parse_80059,
-            notes="Copy from GitHub Jo11jo/Liberal-Artists 'Asylum NL.csv' @ d355b268; table id inferred from its columns.",
+            notes=(
+                "Copy from GitHub Jo11jo/Liberal-Artists 'Asylum NL.csv' @ d355b268; "
+                "table id inferred from its columns."
+            ),
         )
     ]
 
 
 def parse_80059(path: Path, ctx: ParseContext) -> ParseResult:
     frame = read_csv(path, separator=";", required=["Nationaliteit", "Perioden", MEASURE])
-    frame = frame.with_columns(strip(frame, "Nationaliteit").alias("Nationaliteit"), strip(frame, "Perioden").alias("Perioden"))
+    frame = frame.with_columns(
+        strip(frame, "Nationaliteit").alias("Nationaliteit"), strip(frame, "Perioden").alias("Perioden")
+    )
     require_unique(frame, ["Nationaliteit", "Perioden"], path)
     values = numbers(frame, MEASURE, path)
     periods = []

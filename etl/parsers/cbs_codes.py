@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -38,7 +37,9 @@ NAAM_2018 = "Codes en namen van gemeenten/Naam (naam)"
 
 # The CBS headers of the alfabetisch lists; the 2022 copy has them translated to English by its repository owner.
 COLUMNS_NL = ("Gemeentecode", "GemeentecodeGM", "Gemeentenaam", "Provinciecode", "ProvinciecodePV", "Provincienaam")
-COLUMNS_EN = ("MunicipalCode", "MunicipalCodeGM", "MunicipalName", "ProvincialCode", "ProvincialCodePV", "ProvincialName")
+COLUMNS_EN = (
+    "MunicipalCode", "MunicipalCodeGM", "MunicipalName", "ProvincialCode", "ProvincialCodePV", "ProvincialName"
+)
 ALFABETISCH = {  # year -> (separator, header)
     2021: (",", COLUMNS_NL),
     2022: (";", COLUMNS_EN),
@@ -110,11 +111,20 @@ def sources(snapshot: Path) -> list[SourceSpec]:
                 licence=CBS_LICENCE,
                 reference_date=date(year, 1, 1),
                 status="official",
-                parse=partial(parse_alfabetisch, year=year),
+                parse=_alfabetisch_parser(year),
                 notes=ALFABETISCH_NOTES[year],
             )
         )
     return specs
+
+
+def _alfabetisch_parser(year: int):
+    # A plain function of this module (not functools.partial): the build ranks sources by ``parse.__module__``.
+    def parse(path: Path, ctx: ParseContext) -> ParseResult:
+        return parse_alfabetisch(path, ctx, year=year)
+
+    parse.__qualname__ = parse.__name__ = f"parse_alfabetisch_{year}"
+    return parse
 
 
 def parse_82949(path: Path, ctx: ParseContext) -> ParseResult:
@@ -167,6 +177,7 @@ def parse_alfabetisch(path: Path, ctx: ParseContext, *, year: int) -> ParseResul
     if clash.height:
         raise InputError(
             path, f"provincie code with two names: {clash.select('ProvinciecodePV', 'Provincienaam').rows()}",
+            line=clash["_line"][1],
             column=header[5],
         )
     if provincies.height != PROVINCIE_COUNT:
@@ -229,7 +240,8 @@ def _check_pattern(frame: pl.DataFrame, code_col: str, pattern: re.Pattern[str],
     bad = frame.filter(~pl.col(code_col).str.contains(pattern.pattern))
     if bad.height:
         row = bad.row(0, named=True)
-        raise InputError(path, f"not a code like {pattern.pattern}: {row[code_col]!r}", line=row["_line"], column=column)
+        message = f"not a code like {pattern.pattern}: {row[code_col]!r}"
+        raise InputError(path, message, line=row["_line"], column=column)
 
 
 def _check_filled(frame: pl.DataFrame, col: str, path: Path, column: str) -> None:

@@ -1,0 +1,61 @@
+"""ETL benchmark: prints full build time (cold cache), unchanged rebuild time, warehouse size and the
+GeoJSON bytes of each national map. Targets on the 2-core reference machine: full build <= 60 s,
+unchanged rebuild <= 5 s, <= 200 KB per national gemeente map.
+
+    python scripts/bench_etl.py [--snapshot DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from etl.build import DEFAULT_SNAPSHOT, build  # noqa: E402
+
+
+def national_map_bytes(path: Path) -> list[tuple[str, int, int, int]]:
+    """(level, year, features, bytes) of the FeatureCollection a page would send for each level and year."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            """SELECT level, year, count(*),
+                      sum(length('{"type":"Feature","id":"' || code || '","properties":{},"geometry":'
+                                 || geojson || '},'))
+                      + length('{"type":"FeatureCollection","features":[]}')
+               FROM region_geometry GROUP BY level, year ORDER BY level, year"""
+        ).fetchall()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--snapshot", type=Path, default=DEFAULT_SNAPSHOT)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        out, cache = Path(tmp) / "ketenmonitor.duckdb", Path(tmp) / "cache"
+        started = time.perf_counter()
+        full = build(args.snapshot, out, cache)
+        full_s = time.perf_counter() - started
+        started = time.perf_counter()
+        again = build(args.snapshot, out, cache)
+        unchanged_s = time.perf_counter() - started
+        started = time.perf_counter()
+        forced = build(args.snapshot, out, cache, force=True)
+        cached_s = time.perf_counter() - started
+        print(f"full build (cold cache)        {full_s:6.2f} s   target <= 60 s   ({len(full.parsed)} inputs parsed)")
+        print(f"unchanged rebuild              {unchanged_s:6.2f} s   target <=  5 s   (skipped: {again.skipped})")
+        print(f"forced rebuild, all cached     {cached_s:6.2f} s   ({len(forced.cached)} inputs from cache)")
+        print(f"warehouse size                 {out.stat().st_size / 1e6:6.2f} MB")
+        print("GeoJSON per national map (level, year, features, KB):")
+        for level, year, features, size in national_map_bytes(out):
+            flag = "" if level != "gemeente" or size <= 200_000 else "   OVER 200 KB"
+            print(f"  {level:<18} {year}  {features:>4}  {size / 1000:7.1f}{flag}")
+
+
+if __name__ == "__main__":
+    main()
