@@ -1,0 +1,218 @@
+"""Housing targets and realisation, H1 2016 (Open State conversion of the Rijksoverheid PDF)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from etl.errors import InputError
+from etl.parsers import housing
+from tests.conftest import run_spec, spec_by_id
+
+SOURCE_ID = "rijksoverheid_huisvesting_vergunninghouders_2016h1"
+
+
+@pytest.fixture(scope="module")
+def result(snapshot: Path):
+    return run_spec(spec_by_id(housing, snapshot, SOURCE_ID), snapshot)
+
+
+@pytest.fixture(scope="module")
+def obs(result) -> pl.DataFrame:
+    return result.observations
+
+
+def value(obs: pl.DataFrame, indicator: str, code: str, period: date, kind: str) -> float:
+    rows = obs.filter(
+        (pl.col("indicator_id") == indicator)
+        & (pl.col("region_code") == code)
+        & (pl.col("period") == period)
+        & (pl.col("period_type") == kind)
+    )
+    assert rows.height == 1, (indicator, code, period, kind)
+    return rows["value"][0]
+
+
+def select(obs: pl.DataFrame, indicator: str, kind: str) -> pl.DataFrame:
+    return obs.filter((pl.col("indicator_id") == indicator) & (pl.col("period_type") == kind))
+
+
+# ------------------------------------------------------------------ the real file
+
+
+def test_every_2016_gemeente_once(obs: pl.DataFrame, snapshot: Path):
+    targets = select(obs, "taakstelling", "half")
+    assert targets.height == 390
+    assert targets["region_code"].n_unique() == 390
+    from etl.sources import ParseContext
+
+    reference = set(ParseContext(snapshot).gemeente_reference(2016)["code"])
+    assert set(targets["region_code"]) == reference
+    assert set(obs["region_year"]) == {2016}
+
+
+def test_sanity_sums_from_sources_md(obs: pl.DataFrame):
+    assert select(obs, "taakstelling", "half")["value"].sum() == 19_998
+    assert select(obs, "realisatie", "half")["value"].sum() == 18_089
+    # the monthly figures add up to the half-year total nationally too
+    assert select(obs, "realisatie", "month")["value"].sum() == 18_089
+
+
+def test_amsterdam_row(obs: pl.DataFrame):
+    # Amsterdam,Provincie Noord-Holland,912,965,1877,135,190,131,131,143,132,862,1015,1015,
+    h1 = date(2016, 1, 1)
+    assert value(obs, "taakstelling", "GM0363", h1, "half") == 965
+    assert value(obs, "taakstelling_gecorrigeerd", "GM0363", h1, "half") == 1877
+    assert value(obs, "huisvesting_saldo", "GM0363", date(2016, 1, 1), "day") == 912
+    assert value(obs, "huisvesting_saldo", "GM0363", date(2016, 7, 1), "day") == 1015
+    assert value(obs, "realisatie", "GM0363", h1, "half") == 862
+    assert value(obs, "realisatie", "GM0363", date(2016, 1, 1), "month") == 135
+    assert value(obs, "realisatie", "GM0363", date(2016, 6, 1), "month") == 132
+    assert value(obs, "realisatie_pct", "GM0363", h1, "half") == pytest.approx(862 / 1877 * 100)
+
+
+def test_pdf_spellings_resolve(obs: pl.DataFrame):
+    h1 = date(2016, 1, 1)
+    # "'s Hertogenbosch,Provincie Noord-Brabant,50,178,228,..."
+    assert value(obs, "taakstelling", "GM0796", h1, "half") == 178
+    # "Bergen L,Provincie Limburg,6,16,22,...,26,-4,,-4" : a lead is a negative balance
+    assert value(obs, "huisvesting_saldo", "GM0893", date(2016, 7, 1), "day") == -4
+    # "De Friese Meren" is CBS's De Fryske Marren (GM1940); "Almelo" starts with a lead of 182
+    assert select(obs, "taakstelling", "half").filter(pl.col("region_code") == "GM1940").height == 1
+    assert value(obs, "huisvesting_saldo", "GM0141", date(2016, 1, 1), "day") == -182
+
+
+def test_statuses_and_share(obs: pl.DataFrame):
+    statuses = dict(obs.group_by("indicator_id").agg(pl.col("status").unique().first()).iter_rows())
+    assert statuses.pop("realisatie_pct") == "derived"
+    assert set(statuses.values()) == {"unofficial"}
+    share = select(obs, "realisatie_pct", "half")
+    corrected = select(obs, "taakstelling_gecorrigeerd", "half")
+    # only where the corrected target is positive (Ameland, Almelo, Zevenaar ... are left out)
+    assert share.height == corrected.filter(pl.col("value") > 0).height == 382
+    assert "GM0141" not in set(share["region_code"])
+
+
+def test_spec_provenance(snapshot: Path):
+    spec = spec_by_id(housing, snapshot, SOURCE_ID)
+    assert spec.status == "unofficial"
+    assert spec.reference_date == date(2016, 7, 1)
+    assert "6e065a92813004d325f5cbe738269340a15a9f81" in spec.notes
+    assert (snapshot / spec.path).exists()
+
+
+# ------------------------------------------------------------------ broken copies
+
+
+def lines_of(snapshot: Path) -> list[str]:
+    return (snapshot / housing.PATH_2016H1).read_text(encoding="utf-8").split("\n")
+
+
+def amsterdam(lines: list[str]) -> int:
+    """0-based index of Amsterdam's row; its line number in the file is this + 1."""
+    return next(i for i, line in enumerate(lines) if line.startswith("Amsterdam,"))
+
+
+def parse_copy(snapshot: Path, tmp_path: Path, lines: list[str]) -> None:
+    target = tmp_path / "housing.csv"
+    target.write_text("\n".join(lines), encoding="utf-8")
+    run_spec(spec_by_id(housing, snapshot, SOURCE_ID), snapshot, target)
+
+
+def edit_amsterdam(lines: list[str], column: int, new: str) -> list[str]:
+    index = amsterdam(lines)
+    cells = lines[index].split(",")
+    cells[column] = new
+    return [*lines[:index], ",".join(cells), *lines[index + 1 :]]
+
+
+def test_wrong_delimiter(snapshot: Path, tmp_path: Path):
+    lines = [line.replace(",", ";") for line in lines_of(snapshot)]
+    with pytest.raises(InputError, match=r"housing\.csv, line 1: expected ','-separated .*';'-separated"):
+        parse_copy(snapshot, tmp_path, lines)
+
+
+def test_renamed_column(snapshot: Path, tmp_path: Path):
+    lines = lines_of(snapshot)
+    lines[0] = lines[0].replace("taakstelling 1e helft 2016,", "taakstelling H1 2016,")
+    with pytest.raises(InputError, match=r"housing\.csv, line 1: missing column\(s\) \['taakstelling 1e helft 2016'\]"):
+        parse_copy(snapshot, tmp_path, lines)
+
+
+def test_non_numeric_cell(snapshot: Path, tmp_path: Path):
+    lines = lines_of(snapshot)
+    line = amsterdam(lines) + 1
+    with pytest.raises(InputError, match=rf"line {line}, column 'taakstelling 1e helft 2016': not a number: '96S'"):
+        parse_copy(snapshot, tmp_path, edit_amsterdam(lines, 3, "96S"))
+
+
+def test_fraction_and_empty_cell(snapshot: Path, tmp_path: Path):
+    lines = lines_of(snapshot)
+    line = amsterdam(lines) + 1
+    with pytest.raises(InputError, match=rf"line {line}, column 'realisatie mei 2016': not a whole number"):
+        parse_copy(snapshot, tmp_path, edit_amsterdam(lines, 9, "143.5"))
+    with pytest.raises(InputError, match=rf"line {line}, column 'realisatie mei 2016': empty cell"):
+        parse_copy(snapshot, tmp_path, edit_amsterdam(lines, 9, ""))
+
+
+def test_unknown_gemeente_names_listed_together(snapshot: Path, tmp_path: Path):
+    lines = lines_of(snapshot)
+    lines = [line.replace("Amsterdam,", "Amsterdan,", 1) for line in lines]
+    lines = [line.replace("Zwolle,", "Zwole,", 1) if line.startswith("Zwolle,") else line for line in lines]
+    with pytest.raises(InputError, match=r"housing\.csv: 2 gemeente name\(s\) not found .*'Amsterdan'; 'Zwole'"):
+        parse_copy(snapshot, tmp_path, lines)
+
+
+def test_duplicate_gemeente_row(snapshot: Path, tmp_path: Path):
+    lines = lines_of(snapshot)
+    index = amsterdam(lines)
+    extra = [line for line in lines if line] + [lines[index]]
+    expected = rf"line 392: duplicate row for {{'gemeente': 'Amsterdam'}} \(lines \[{index + 1}, 392\]\)"
+    with pytest.raises(InputError, match=expected):
+        parse_copy(snapshot, tmp_path, extra)
+
+
+def test_two_spellings_of_one_gemeente(snapshot: Path, tmp_path: Path):
+    lines = lines_of(snapshot)
+    index = next(i for i, line in enumerate(lines) if line.startswith("Bergen NH,"))
+    twin = lines[index].replace("Bergen NH,", "Bergen (NH.),", 1)
+    with pytest.raises(InputError, match=r"names \['Bergen NH', 'Bergen \(NH\.\)'\] both resolve to GM0373"):
+        parse_copy(snapshot, tmp_path, [line for line in lines if line] + [twin])
+
+
+def test_truncated_mid_line(snapshot: Path, tmp_path: Path):
+    lines = [line for line in lines_of(snapshot) if line]
+    lines[-1] = lines[-1][:12]
+    with pytest.raises(InputError, match=r"line 391: row has \d+ fields, header has 15"):
+        parse_copy(snapshot, tmp_path, lines)
+
+
+def test_truncated_at_line_end(snapshot: Path, tmp_path: Path):
+    lines = [line for line in lines_of(snapshot) if line][:-2]
+    with pytest.raises(InputError, match=r"2 gemeente\(n\) of 2016 missing from the overview"):
+        parse_copy(snapshot, tmp_path, lines)
+
+
+def test_arithmetic_checks_name_line_and_column(snapshot: Path, tmp_path: Path):
+    lines = lines_of(snapshot)
+    line = amsterdam(lines) + 1
+    gecorrigeerd = "'taakstelling 1e helft 2016 inclusief voor/achter'"
+    with pytest.raises(InputError, match=rf"line {line}, column {gecorrigeerd}: Amsterdam: value 1878 does not equal"):
+        parse_copy(snapshot, tmp_path, edit_amsterdam(lines, 4, "1878"))
+    with pytest.raises(InputError, match=rf"line {line}, column 'realisatie tot 1 juli 2016': .*monthly"):
+        parse_copy(snapshot, tmp_path, edit_amsterdam(lines, 5, "136"))
+    with pytest.raises(InputError, match=rf"line {line}, column 'achterstand tot 1 juli 2016': .*\(empty\)"):
+        parse_copy(snapshot, tmp_path, edit_amsterdam(lines, 13, ""))
+    with pytest.raises(InputError, match=rf"line {line}, column 'voorsprong realisatie tot 1 juli 2016'"):
+        parse_copy(snapshot, tmp_path, edit_amsterdam(lines, 14, "1015"))
+
+
+def test_provincie_must_match_the_boundaries(snapshot: Path, tmp_path: Path):
+    lines = lines_of(snapshot)
+    line = amsterdam(lines) + 1
+    expected = rf"line {line}, column 'provincie': Amsterdam \(GM0363\) lies in provincie 'Noord-Holland'"
+    with pytest.raises(InputError, match=expected):
+        parse_copy(snapshot, tmp_path, edit_amsterdam(lines, 1, "Provincie Utrecht"))
