@@ -9,7 +9,6 @@ the table's own arithmetic row by row and fails on the first row where it does n
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -96,7 +95,7 @@ def parse_2016h1(path: Path, ctx: ParseContext) -> ParseResult:
     )
     _check_codes(table, ctx, path)
     _check_arithmetic(table, path)
-    _check_provincie(table, ctx.snapshot, path)
+    _check_provincie(table, ctx, path)
     return ParseResult(observations=_observations(table))
 
 
@@ -156,9 +155,9 @@ def _show(value: float | None) -> str:
     return "(empty)" if value is None else f"{value:g}"
 
 
-def _check_provincie(table: pl.DataFrame, snapshot: Path, path: Path) -> None:
+def _check_provincie(table: pl.DataFrame, ctx: ParseContext, path: Path) -> None:
     """The provincie column must name the provincie the gemeente's 2016 boundary lies in."""
-    derived = _gemeente_provincie(snapshot, YEAR)
+    derived = _gemeente_provincie(ctx, path)
     for name, provincie, line, code in table.select(GEMEENTE, PROVINCIE, "_line", "code").iter_rows():
         published = provincie.removeprefix("Provincie ").strip() if provincie else ""
         expected = derived.get(code)
@@ -168,24 +167,15 @@ def _check_provincie(table: pl.DataFrame, snapshot: Path, path: Path) -> None:
             )
 
 
-@cache
-def _gemeente_provincie(snapshot: Path, year: int) -> dict[str, str]:
-    """gemeente code -> provincie name, by largest area overlap of that year's CBS boundaries."""
-    import geopandas as gpd
+def _gemeente_provincie(ctx: ParseContext, path: Path) -> dict[str, str]:
+    """gemeente code -> provincie name of that year, by the same containment rule the boundary parser uses."""
+    from etl.parsers.geo import provincie_parents, read_layer
 
-    def layer(level: str) -> gpd.GeoDataFrame:
-        file = snapshot / "geo" / f"{level}_{year}.topojson"
-        if not file.exists():
-            raise InputError(file, f"no {level} boundaries for {year}; the provincie column cannot be checked")
-        frame = gpd.read_file(file).set_crs(4326)  # the TopoJSON carries no CRS; cartomap/nl is WGS84
-        frame.geometry = frame.make_valid()  # a few simplified shapes self-intersect
-        return frame[["statcode", "statnaam", "geometry"]]
-
-    gemeenten, provincies = layer("gemeente"), layer("provincie")
-    pieces = gpd.overlay(gemeenten, provincies, how="intersection", keep_geom_type=True)
-    pieces["area"] = pieces.to_crs(28992).area
-    best = pieces.sort_values("area").groupby("statcode_1").tail(1)
-    return dict(zip(best["statcode_1"], best["statnaam_2"], strict=True))
+    gemeenten = read_layer(ctx.dependency(f"geo/gemeente_{YEAR}.topojson"))
+    parents, _ = provincie_parents(path, gemeenten, YEAR, ctx)
+    provincies = read_layer(ctx.dependency(f"geo/provincie_{YEAR}.topojson"))
+    names = dict(zip(provincies["code"], provincies["name"], strict=True))
+    return {code: names[parent] for code, parent in parents.select("code", "parent_code").iter_rows()}
 
 
 def _observations(table: pl.DataFrame) -> pl.DataFrame:
