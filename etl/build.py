@@ -181,7 +181,9 @@ def build(
         raise InputError(snapshot, "snapshot folder not found (use --snapshot DIR)")
     specs = all_specs(snapshot)
     missing = [s.path for s in specs if s.required and not (snapshot / s.path).exists()]
-    if missing:
+    # A folder filled by `etl fetch` alone holds only what was downloaded; the stored copies are optional there.
+    live_only = (snapshot / "live" / "manifest.json").exists() and not (snapshot / "stats").exists()
+    if missing and not live_only:
         raise InputError(snapshot, f"required snapshot file(s) missing: {missing}")
     specs = [s for s in specs if (snapshot / s.path).exists()]
     checksums = {s.path: sha256_file(snapshot / s.path) for s in specs}

@@ -1,0 +1,3 @@
+from etl.fetch.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,319 @@
+"""The live fetch against a real HTTP server on 127.0.0.1 (tests/odata_server.py); nothing is mocked.
+
+Numbers in the CBS fixtures are small test values (see odata_server.py); the boundary files served are
+the real stored ones from the snapshot, read at test time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from etl.fetch import FetchError, FetchFailed, fetch, main
+from etl.fetch.cli import parse_years
+from etl.fetch.http import HttpClient
+from etl.fetch.odata import ODataClient
+from etl.fetch.tables import total_key
+from etl.parsers import cbs_live
+from etl.sources import ParseContext
+from tests.conftest import run_spec, spec_by_id
+from tests.odata_server import (
+    ASYLUM_PERIODS,
+    GEBIEDEN_GEMEENTEN,
+    ODataServer,
+    asylum_expected,
+    cbs_tables,
+    population_expected,
+)
+
+YEARS = [2016, 2024]
+ASYLUM_DATA = "/ODataFeed/odata/83102NED/TypedDataSet"
+POPULATION_DATA = "/ODataFeed/odata/03759ned/TypedDataSet"
+GEO_PATH = "/nl/wgs84/"
+
+
+@pytest.fixture
+def server(snapshot: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")  # a proxy in the environment must not catch loopback
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    with ODataServer(page_size=4) as srv:
+        srv.tables.update(cbs_tables())
+        for level in ("gemeente", "provincie"):
+            for year in YEARS:
+                name = f"{level}_{year}.topojson"
+                srv.files[GEO_PATH + name] = (snapshot / "geo" / name).read_bytes()
+        yield srv
+
+
+def run(server: ODataServer, out: Path, **options) -> dict:
+    settings = {
+        "cbs_base": server.base_url,
+        "geo_base": server.base_url + GEO_PATH,
+        "years": YEARS,
+        "timeout": 2.0,
+        "retries": 2,
+        "backoff": 0.0,
+    }
+    settings.update(options)
+    return fetch(out, **settings)
+
+
+def leftovers(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.name.endswith(".part")]
+
+
+def test_fetch_writes_the_snapshot_layout_and_a_true_manifest(server, snapshot, tmp_path):
+    out = tmp_path / "out"
+    document = run(server, out)
+    paths = {entry["path"] for entry in document["files"]}
+    assert {
+        "live/cbs/83102NED_TypedDataSet.json",
+        "live/cbs/03759ned_TypedDataSet.json",
+        "live/cbs/83287NED_TypedDataSet.json",
+        "live/cbs/85755NED_TypedDataSet.json",
+        "live/cbs/85755NED_DataProperties.json",
+        "live/cbs/03759ned_Leeftijd.json",
+        "live/cbs/03759ned_BurgerlijkeStaat.json",
+        "geo/gemeente_2016.topojson",
+        "geo/provincie_2024.topojson",
+    } <= paths
+    assert json.loads((out / "live" / "manifest.json").read_text()) == document
+    for entry in document["files"]:
+        content = (out / entry["path"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(content).hexdigest()
+        assert entry["bytes"] == len(content)
+        assert all(url.startswith(server.base_url) for url in entry["urls"])
+        assert datetime.fromisoformat(entry["retrieved_at"]).tzinfo == UTC
+    assert leftovers(out) == []
+    # boundaries are stored byte for byte, so the build reads them like the stored snapshot
+    for level in ("gemeente", "provincie"):
+        for year in YEARS:
+            name = f"{level}_{year}.topojson"
+            assert (out / "geo" / name).read_bytes() == (snapshot / "geo" / name).read_bytes()
+    assert ParseContext(out).gemeente_reference(2024).height == 342
+
+
+def test_paging_follows_next_link_and_joins_the_pages(server, tmp_path):
+    out = tmp_path / "out"
+    document = run(server, out, tables=["03759ned"])
+    entry = next(e for e in document["files"] if e["path"] == "live/cbs/03759ned_TypedDataSet.json")
+    # 5 regions (NL, 2 PV, 2 GM) x 2 years = 10 rows, 4 per page -> 3 pages, each read once
+    assert len(entry["urls"]) == 3 and "$skip=8" in entry["urls"][2]
+    assert [server.hits(POPULATION_DATA, page) for page in (1, 2, 3)] == [1, 1, 1]
+    stored = json.loads((out / entry["path"]).read_text())
+    assert set(stored) == {"odata.metadata", "value"}
+    assert len(stored["value"]) == 10
+    assert [row["ID"] for row in stored["value"]] == sorted(row["ID"] for row in stored["value"])
+
+
+def test_filters_use_the_total_keys_from_the_dimension_tables(server, tmp_path):
+    run(server, tmp_path / "out", tables=["83102NED", "03759ned"])
+    (asylum,) = {q["$filter"] for q in server.queries(ASYLUM_DATA)}
+    # the padded key is sent exactly as the Nationaliteit dimension table spells it
+    assert asylum == "Geslacht eq 'T001038' and Leeftijd eq '10000' and Nationaliteit eq 'T001059  '"
+    (population,) = {q["$filter"] for q in server.queries(POPULATION_DATA)}
+    assert "BurgerlijkeStaat eq 'T001019'" in population and "Leeftijd eq '10000'" in population
+    assert "(Perioden eq '2016JJ00' or Perioden eq '2024JJ00')" in population
+    stored = json.loads((tmp_path / "out/live/cbs/83102NED_TypedDataSet.json").read_text())["value"]
+    assert {row["Nationaliteit"] for row in stored} == {"T001059  "}  # raw file keeps CBS's padding
+
+
+def test_fetched_files_parse_into_the_expected_values(server, tmp_path):
+    out = tmp_path / "out"
+    run(server, out)
+    asylum = run_spec(spec_by_id(cbs_live, out, "cbs_live_83102ned"), out).observations
+    expected = asylum_expected()
+    assert asylum.height == 4 * len(ASYLUM_PERIODS) - 1  # one null (nareizigers 2024MM03) skipped
+    row = asylum.filter(indicator_id="asielverzoeken_eerste", period_type="quarter").row(0, named=True)
+    assert row["value"] == expected["2024KW01"]["EersteAsielverzoekenPersonen_2"]
+    assert row["region_code"] == "NL01" and row["region_year"] == 2024
+
+    population = run_spec(spec_by_id(cbs_live, out, "cbs_live_03759ned"), out).observations
+    values = {(r["region_code"], r["region_year"]): r["value"] for r in population.iter_rows(named=True)}
+    wanted = {
+        (key.strip(), int(period[:4])): value
+        for (key, period), value in population_expected().items()
+        if int(period[:4]) in YEARS and value is not None and key.startswith(("GM", "PV", "NL"))
+    }
+    assert values == wanted and ("GM0014", 2016) not in values
+
+    gebieden = run_spec(spec_by_id(cbs_live, out, "cbs_live_83287ned"), out)
+    parents = {(r["code"], r["parent_code"]) for r in gebieden.region_parents.iter_rows(named=True)}
+    assert parents == {(g[0], g[2]) for g in GEBIEDEN_GEMEENTEN}
+    spec = spec_by_id(cbs_live, out, "cbs_live_85755ned")
+    assert spec.url.startswith(server.base_url) and spec.retrieved_at is not None and spec.required is False
+
+
+def test_a_500_is_retried_and_the_result_is_complete(server, tmp_path):
+    server.fail(ASYLUM_DATA, status=500, times=1, page=2)
+    out = tmp_path / "out"
+    run(server, out, tables=["83102NED"])
+    assert server.hits(ASYLUM_DATA, page=2) == 2  # failed once, asked again
+    stored = json.loads((out / "live/cbs/83102NED_TypedDataSet.json").read_text())["value"]
+    assert sorted(row["Perioden"] for row in stored) == sorted(ASYLUM_PERIODS)
+
+
+def test_a_server_that_keeps_failing_gives_up_naming_the_url(server, tmp_path):
+    server.fail(ASYLUM_DATA, status=503, times=None)
+    out = tmp_path / "out"
+    with pytest.raises(FetchError) as caught:
+        run(server, out, tables=["83102NED"], retries=2)
+    assert ASYLUM_DATA in str(caught.value) and "3 attempt(s)" in str(caught.value)
+    assert server.hits(ASYLUM_DATA) == 3
+    assert not (out / "live/cbs/83102NED_TypedDataSet.json").exists()
+
+
+def test_a_slow_server_times_out_with_the_url_in_bounded_time(server, tmp_path):
+    server.delay(POPULATION_DATA, 30)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        run(server, tmp_path / "out", tables=["03759ned"], timeout=0.3, retries=1)
+    assert time.monotonic() - started < 10
+    message = str(caught.value)
+    assert POPULATION_DATA in message and "timeout of 0.3 s" in message and "2 attempt(s)" in message
+    assert server.hits(POPULATION_DATA) == 2
+
+
+def test_truncated_json_names_the_url_and_leaves_the_old_file_untouched(server, tmp_path):
+    out = tmp_path / "out"
+    target = out / "live/cbs/83102NED_TypedDataSet.json"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b'{"value": []}')
+    server.truncate(ASYLUM_DATA, page=2)
+    with pytest.raises(FetchError) as caught:
+        run(server, out, tables=["83102NED"])
+    message = str(caught.value)
+    assert "invalid or truncated JSON" in message and ASYLUM_DATA in message and "$skip=4" in message
+    assert target.read_bytes() == b'{"value": []}'
+    assert sorted(p.name for p in target.parent.iterdir()) == ["83102NED_TypedDataSet.json"]  # nor its metadata
+    assert leftovers(out) == [] and not (out / "live/manifest.json").exists()
+
+
+def test_a_connection_cut_mid_body_is_a_clear_error(server, tmp_path):
+    server.cut(GEO_PATH + "gemeente_2024.topojson")
+    out = tmp_path / "out"
+    with pytest.raises(FetchError) as caught:
+        run(server, out, tables=["geo"], years=[2024])
+    assert "gemeente_2024.topojson" in str(caught.value) and "truncated download" in str(caught.value)
+    assert not (out / "geo/gemeente_2024.topojson").exists() and leftovers(out) == []
+    assert (out / "geo/provincie_2024.topojson").exists()  # the other step still ran
+
+
+def test_a_missing_file_fails_alone_and_the_rest_is_stored(server, tmp_path):
+    del server.files[GEO_PATH + "provincie_2016.topojson"]
+    out = tmp_path / "out"
+    with pytest.raises(FetchError) as caught:
+        run(server, out, tables=["geo", "gebieden"])
+    assert "provincie_2016.topojson" in str(caught.value) and "HTTP 404" in str(caught.value)
+    manifest = json.loads((out / "live/manifest.json").read_text())
+    stored = {e["path"] for e in manifest["files"]}
+    assert {"geo/gemeente_2016.topojson", "live/cbs/85755NED_TypedDataSet.json"} <= stored
+    assert not (out / "geo/provincie_2016.topojson").exists()
+
+
+def test_an_unreachable_host_is_not_retried_for_every_file(server, tmp_path):
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/nl/wgs84/"
+    with pytest.raises(FetchFailed) as caught:
+        run(server, tmp_path / "out", tables=["geo"], geo_base=dead, retries=1)
+    errors = caught.value.errors
+    assert len(errors) == 4 and "gemeente_2016.topojson" in errors[0]
+    assert all("skipped because" in e for e in errors[1:])
+
+
+def test_a_second_fetch_keeps_the_manifest_entries_of_the_first(server, tmp_path):
+    out = tmp_path / "out"
+    run(server, out, tables=["83102NED"])
+    document = run(server, out, tables=["geo"], years=[2024])
+    paths = {e["path"] for e in document["files"]}
+    assert "live/cbs/83102NED_TypedDataSet.json" in paths and "geo/gemeente_2024.topojson" in paths
+
+
+def test_paging_is_bounded(server):
+    with HttpClient(timeout=2, retries=0) as http:
+        client = ODataClient(http, server.base_url, max_pages=2)
+        with pytest.raises(FetchError, match="still more pages after 2"):
+            client.typed_dataset("83102NED")  # 90 rows, 4 per page
+
+
+def test_a_next_link_back_to_a_read_page_stops_the_loop(server, tmp_path):
+    server.loop("/ODataFeed/odata/85755NED/TypedDataSet")
+    with pytest.raises(FetchError, match="points back to a page already read"):
+        run(server, tmp_path / "out", tables=["gebieden"], years=[2024])
+    assert server.hits("/ODataFeed/odata/85755NED/TypedDataSet") <= 2
+
+
+def test_an_unreadable_old_manifest_is_replaced(server, tmp_path):
+    out = tmp_path / "out"
+    (out / "live").mkdir(parents=True)
+    (out / "live/manifest.json").write_text("{not json")
+    document = run(server, out, tables=["geo"], years=[2024])
+    assert json.loads((out / "live/manifest.json").read_text()) == document
+    assert {e["path"] for e in document["files"]} == {"geo/gemeente_2024.topojson", "geo/provincie_2024.topojson"}
+
+
+def test_cli_entry_point(server, tmp_path, capsys):
+    out = tmp_path / "cli"
+    common = ["--out", str(out), "--cbs-base", server.base_url, "--years", "2024", "--timeout", "2"]
+    assert main([*common, "--geo-base", server.base_url + GEO_PATH, "--tables", "geo,gebieden"]) == 0
+    assert "4 files" in capsys.readouterr().out  # 2 topojson + 85755NED TypedDataSet and DataProperties
+    server.fail(GEO_PATH + "gemeente_2024.topojson", status=404)
+    assert main([*common, "--geo-base", server.base_url + GEO_PATH, "--tables", "geo", "--retries", "0"]) == 1
+    assert "gemeente_2024.topojson: HTTP 404" in capsys.readouterr().err
+    assert main([*common, "--tables", "gebieden", "--years", "2010"]) == 1
+    assert "no 'Gebieden in Nederland' table id known for [2010]" in capsys.readouterr().err
+
+
+def test_parse_years():
+    assert parse_years("2016-2018,2024") == [2016, 2017, 2018, 2024]
+    with pytest.raises(Exception, match="not a year"):
+        parse_years("2018-2016")
+
+
+def test_total_key_is_the_totaal_row():
+    rows = [
+        {"Key": "10000", "Title": "Totaal"},
+        {"Key": "22000", "Title": "Totaal 0 tot 20 jaar"},
+        {"Key": "10010", "Title": "0 jaar"},
+    ]
+    assert total_key(rows, "Leeftijd") == "10000"
+    assert total_key([{"Key": "T001059  ", "Title": "Totaal"}], "Nationaliteit") == "T001059  "
+    with pytest.raises(ValueError, match="Regio"):
+        total_key([{"Key": "GM0363", "Title": "Amsterdam"}], "Regio")
+
+
+def test_build_reads_a_fetched_snapshot_and_live_figures_win(server, snapshot, tmp_path):
+    """fetch into a copy of the stored snapshot, then build: the live tables become sources and observations."""
+    import duckdb
+
+    from etl.build import build
+    from tests.conftest import snapshot_variant
+
+    folder = snapshot_variant(snapshot, tmp_path / "snap")
+    run(server, folder)
+    out = tmp_path / "w.duckdb"
+    report = build(folder, out, tmp_path / "cache")
+    assert "cbs_live_83102ned" in report.parsed
+    expected = asylum_expected()["2024MM02"]["EersteAsielverzoekenPersonen_2"]
+    with duckdb.connect(str(out), read_only=True) as con:
+        value, source, url, retrieved = con.execute(
+            """SELECT o.value, o.source_id, s.url, s.retrieved_at FROM observation o JOIN source s ON s.id = o.source_id
+               WHERE o.indicator_id = 'asielverzoeken_eerste' AND o.period = DATE '2024-02-01'
+               AND o.period_type = 'month'"""
+        ).fetchone()
+        # Live population outranks the stored 85755NED copy for the same gemeente and year.
+        amsterdam = con.execute(
+            """SELECT value, source_id FROM observation WHERE indicator_id = 'bevolking'
+               AND region_code = 'GM0363' AND region_year = 2024"""
+        ).fetchone()
+    assert (value, source) == (expected, "cbs_live_83102ned")
+    assert url.startswith(server.base_url) and retrieved is not None
+    wanted = population_expected()[("GM0363", "2024JJ00")]
+    assert amsterdam == (wanted, "cbs_live_03759ned")
