@@ -85,4 +85,14 @@ def built_warehouse(snapshot: Path, parse_cache: Path, tmp_path_factory) -> Path
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
+    # In-process dashboard tests (AppTest) find the warehouse the way the app does: through the environment.
+    os.environ["KETEN_WAREHOUSE"] = str(out)
     return out
+
+
+def sql(path: Path, query: str, params: list | None = None) -> list[tuple]:
+    """Read values back from a warehouse, so tests compare against the file rather than typed-in numbers."""
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(query, params or []).fetchall()

@@ -1,0 +1,160 @@
+"""Read-only access to the DuckDB warehouse. Every query here is parameterised: values from the URL or a
+widget are bound as parameters (and whitelisted before that in ``state``), never pasted into SQL text."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_PATH = REPO / "data" / "ketenmonitor.duckdb"
+ENV_VAR = "KETEN_WAREHOUSE"
+BUILD_COMMAND = "python -m etl build"
+
+# The level of a region the region table does not list (e.g. NL01 for 1975), from its code prefix.
+_LEVEL_SQL = """coalesce(r.level, CASE WHEN o.region_code LIKE 'NL%' THEN 'land'
+    WHEN o.region_code LIKE 'PV%' THEN 'provincie' WHEN o.region_code LIKE 'GM%' THEN 'gemeente' END)"""
+
+
+def warehouse_path() -> Path:
+    """``$KETEN_WAREHOUSE`` or ``data/ketenmonitor.duckdb`` in the repository."""
+    configured = os.environ.get(ENV_VAR)
+    return Path(configured).expanduser().resolve() if configured else DEFAULT_PATH
+
+
+class WarehouseMissing(RuntimeError):
+    pass
+
+
+class Warehouse:
+    """One read-only connection; each query runs on its own cursor so sessions can share the object."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise WarehouseMissing(str(self.path))
+        self._con = duckdb.connect(str(self.path), read_only=True)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def query(self, sql: str, params: list | tuple = ()) -> pl.DataFrame:
+        with self._lock:
+            cursor = self._con.cursor()
+        try:
+            return cursor.sql(sql, params=list(params)).pl()
+        finally:
+            cursor.close()
+
+    # --- catalogue -------------------------------------------------------------------------------------
+    def indicators(self) -> pl.DataFrame:
+        return self.query("SELECT * FROM indicator ORDER BY rowid")
+
+    def sources(self) -> pl.DataFrame:
+        return self.query("SELECT * FROM source ORDER BY publisher, id")
+
+    def data_gaps(self) -> pl.DataFrame:
+        return self.query("SELECT * FROM data_gap ORDER BY theme, publisher, source_title")
+
+    def build_info(self) -> dict[str, str]:
+        return dict(self.query("SELECT key, value FROM build_info").iter_rows())
+
+    def availability(self) -> pl.DataFrame:
+        """Which indicator exists at which level, period and region year, and for how many regions."""
+        return self.query(
+            f"""SELECT o.indicator_id, {_LEVEL_SQL} AS level, o.period, o.period_type, o.region_year,
+                       count(*) AS n
+                FROM observation o LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
+                GROUP BY ALL ORDER BY ALL"""
+        )
+
+    # --- regions ---------------------------------------------------------------------------------------
+    def regions(self, level: str) -> pl.DataFrame:
+        return self.query("SELECT code, year, name, level FROM region WHERE level = ? ORDER BY code, year", [level])
+
+    def parents(self, parent_level: str = "provincie") -> pl.DataFrame:
+        return self.query(
+            "SELECT code, year, parent_code FROM region_parent WHERE parent_level = ? ORDER BY code, year",
+            [parent_level],
+        )
+
+    def geometry_years(self) -> pl.DataFrame:
+        return self.query("SELECT level, year, count(*) AS n FROM region_geometry GROUP BY ALL ORDER BY ALL")
+
+    def geometries(self, level: str, year: int) -> pl.DataFrame:
+        return self.query(
+            """SELECT g.code, coalesce(r.name, g.code) AS name, g.geojson, g.source_id
+               FROM region_geometry g LEFT JOIN region r ON r.code = g.code AND r.year = g.year
+               WHERE g.level = ? AND g.year = ? ORDER BY g.code""",
+            [level, year],
+        )
+
+    def crosswalk(self, from_year: int, to_year: int) -> pl.DataFrame:
+        return self.query(
+            "SELECT from_code, to_code, weight FROM crosswalk WHERE from_year = ? AND to_year = ?",
+            [from_year, to_year],
+        )
+
+    # --- observations ----------------------------------------------------------------------------------
+    def observations(self, indicator_id: str, level: str, period, period_type: str) -> pl.DataFrame:
+        """One indicator at one level and period: code, year, name, value, source_id, status."""
+        return self.query(
+            f"""SELECT o.region_code AS code, o.region_year AS year, coalesce(r.name, o.region_code) AS name,
+                       o.value, o.source_id, o.status
+                FROM observation o LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
+                WHERE o.indicator_id = ? AND o.period = ? AND o.period_type = ? AND {_LEVEL_SQL} = ?
+                ORDER BY code""",
+            [indicator_id, period, period_type, level],
+        )
+
+    def series(self, indicator_id: str, codes: list[str]) -> pl.DataFrame:
+        """Every period of one indicator for the given region codes."""
+        return self.query(
+            """SELECT o.region_code AS code, o.region_year AS year, coalesce(r.name, o.region_code) AS name,
+                      o.period, o.period_type, o.value, o.source_id, o.status
+               FROM observation o LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
+               WHERE o.indicator_id = ? AND list_contains(?, o.region_code)
+               ORDER BY o.period, code""",
+            [indicator_id, list(codes)],
+        )
+
+    def indicator_codes(self, indicator_id: str, level: str) -> list[str]:
+        """Region codes at ``level`` with at least one observation of the indicator."""
+        frame = self.query(
+            f"""SELECT DISTINCT o.region_code AS code
+                FROM observation o LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
+                WHERE o.indicator_id = ? AND {_LEVEL_SQL} = ? ORDER BY code""",
+            [indicator_id, level],
+        )
+        return frame["code"].to_list()
+
+    def region_observations(self, code: str) -> pl.DataFrame:
+        """Everything the warehouse holds for one region code, every year and indicator."""
+        return self.query(
+            """SELECT indicator_id, region_code AS code, region_year AS year, period, period_type, value,
+                      source_id, status
+               FROM observation WHERE region_code = ? ORDER BY indicator_id, period""",
+            [code],
+        )
+
+    def all_observations(self) -> pl.DataFrame:
+        return self.query(
+            """SELECT o.indicator_id, o.region_code, o.region_year, coalesce(r.name, o.region_code) AS region_name,
+                      o.period, o.period_type, o.value, o.status, o.source_id
+               FROM observation o LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
+               ORDER BY o.indicator_id, o.period, o.region_code"""
+        )
+
+    def coa_locations(self) -> pl.DataFrame:
+        return self.query(
+            """SELECT c.name, c.place, c.type, c.type_group, c.places, c.emergency, c.available_until, c.lat,
+                      c.lon, c.gemeente_code, c.gemeente_year, coalesce(r.name, c.gemeente_code) AS gemeente_name,
+                      c.source_id
+               FROM coa_location c LEFT JOIN region r ON r.code = c.gemeente_code AND r.year = c.gemeente_year
+               ORDER BY c.places DESC NULLS LAST, c.name"""
+        )

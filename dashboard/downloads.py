@@ -1,0 +1,22 @@
+"""CSV downloads: exactly the rows behind a figure plus the columns that say where each value comes from."""
+
+from __future__ import annotations
+
+import polars as pl
+
+SOURCE_COLUMNS = ("publisher", "title", "table_id", "reference_date", "licence", "url", "sha256")
+
+
+def with_sources(
+    frame: pl.DataFrame, sources: pl.DataFrame, id_column: str = "source_id", prefix: str = "source_"
+) -> pl.DataFrame:
+    """Append publisher, title, table id, reference date, licence, url and checksum of ``id_column``."""
+    if id_column not in frame.columns:
+        return frame
+    columns = sources.select(pl.col("id").alias(id_column), *[pl.col(c).alias(f"{prefix}{c}") for c in SOURCE_COLUMNS])
+    return frame.join(columns, on=id_column, how="left")
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark so that spreadsheet programs read the accents right."""
+    return b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8")

@@ -1,0 +1,342 @@
+"""Plotly figure builders. Maps are SVG outline maps (no tile server): one choropleth location per region,
+``fitbounds="locations"`` and the base map switched off. Hover texts are formatted by the caller, so the
+figure shows numbers the same way as the tables."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import palette
+
+FONT = dict(family="sans-serif", size=13)
+
+# Indicators read against a reference point get a diverging scale: (midpoint, orange below the midpoint).
+# Backlog (+) / lead (-): zero in the middle, orange above it. Percentage realised: 100 in the middle, orange
+# (behind schedule) below it.
+DIVERGING_SCALES: dict[str, tuple[float, bool]] = {
+    "huisvesting_saldo": (0.0, False),
+    "realisatie_pct": (100.0, True),
+}
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators: '12.345,6' in Dutch, '12,345.6' in English."""
+    return ".," if lang == "en" else ",."
+
+
+def _layout(fig: go.Figure, height: int, title: str | None = None, lang: str = "nl") -> go.Figure:
+    fig.update_layout(
+        separators=separators(lang),
+        height=height,
+        margin=dict(l=4, r=4, t=36 if title else 8, b=8),
+        title=dict(text=title, font=dict(size=14), x=0, xanchor="left") if title else None,
+        font=FONT,
+        hoverlabel=dict(font_size=13),
+    )
+    return fig
+
+
+def choropleth(
+    geojson: dict,
+    frame: pl.DataFrame,
+    *,
+    color: str,
+    hover: list[tuple[str, str]],
+    colorbar_title: str,
+    diverging: bool = False,
+    midpoint: float = 0.0,
+    reverse: bool = False,
+    highlight: str | None = None,
+    no_data_label: str = "",
+    height: int = 480,
+    title: str | None = None,
+    lang: str = "nl",
+) -> go.Figure:
+    """A choropleth of ``frame[color]`` over every feature of ``geojson``.
+
+    The colour scale stops at the 95th percentile (a few outliers would otherwise wash out every other
+    region; hover still shows the exact value). ``diverging`` centres the scale on ``midpoint``; ``reverse``
+    puts orange below it (for a percentage realised, below 100 is a backlog).
+
+    ``frame`` has ``code`` and ``name``; ``hover`` lists (label, column) pairs of pre-formatted text.
+    Regions in the geometry without a value get one grey no-data trace, so each region is drawn once.
+    """
+    all_codes = [feature["id"] for feature in geojson["features"]]
+    names = {feature["id"]: feature["properties"].get("name", feature["id"]) for feature in geojson["features"]}
+    present = frame.filter(pl.col("code").is_in(all_codes) & pl.col(color).is_not_null())
+    codes = present["code"].to_list()
+    values = present[color].to_list()
+    line_width = [2.5 if code == highlight else 0.4 for code in codes]
+    line_color = [palette.HIGHLIGHT if code == highlight else palette.OUTLINE for code in codes]
+    customdata = present.select("name", *[column for _, column in hover]).rows()
+    template = (
+        "<b>%{customdata[0]}</b>"
+        + "".join(f"<br>{label}: %{{customdata[{i + 1}]}}" for i, (label, _) in enumerate(hover))
+        + "<extra></extra>"
+    )
+    zmin, zmax = _colour_range(values, diverging, midpoint)
+    colours = palette.DIVERGING if diverging else palette.SEQUENTIAL
+    if reverse:
+        colours = tuple(reversed(colours))
+    fig = go.Figure()
+    fig.add_trace(
+        go.Choropleth(
+            geojson=geojson,
+            locations=codes,
+            z=values,
+            featureidkey="id",
+            colorscale=palette.scale(colours),
+            zmid=midpoint if diverging else None,
+            zmin=zmin,
+            zmax=zmax,
+            marker=dict(line=dict(width=line_width, color=line_color)),
+            customdata=customdata,
+            hovertemplate=template,
+            colorbar=dict(
+                title=dict(text=colorbar_title, side="top"),
+                orientation="h",
+                x=0,
+                xanchor="left",
+                y=-0.02,
+                yanchor="top",
+                thickness=12,
+                len=0.9,
+            ),
+            name="",
+        )
+    )
+    missing = [code for code in all_codes if code not in set(codes)]
+    if missing:
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                locations=missing,
+                z=[0] * len(missing),
+                featureidkey="id",
+                colorscale=[[0, palette.NO_DATA], [1, palette.NO_DATA]],
+                showscale=False,
+                marker=dict(
+                    line=dict(
+                        width=[2.5 if code == highlight else 0.4 for code in missing],
+                        color=[palette.HIGHLIGHT if code == highlight else palette.OUTLINE for code in missing],
+                    )
+                ),
+                customdata=[[names[code]] for code in missing],
+                hovertemplate=f"<b>%{{customdata[0]}}</b><br>{no_data_label}<extra></extra>",
+                name="",
+            )
+        )
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    return _layout(fig, height, title, lang)
+
+
+def _date_format(values: list) -> str:
+    """Numeric date ticks ('2016-03', '2016'): Plotly's month names would be English in a Dutch page."""
+    months = {(v.year, v.month) for v in values if hasattr(v, "month")}
+    return "%Y" if all(m == 1 for _, m in months) else "%Y-%m"
+
+
+def _colour_range(values: list[float], diverging: bool, midpoint: float) -> tuple[float | None, float | None]:
+    """zmin, zmax: up to the 95th percentile; symmetric around ``midpoint`` when diverging."""
+    if not values:
+        return None, None
+    ordered = sorted(values)
+    high = ordered[min(len(ordered) - 1, int(0.95 * (len(ordered) - 1) + 0.5))]
+    low = ordered[max(0, int(0.05 * (len(ordered) - 1)))]
+    if diverging:
+        extent = max(abs(high - midpoint), abs(low - midpoint)) or 1.0
+        return midpoint - extent, midpoint + extent
+    return min(0.0, ordered[0]), (high if high > min(0.0, ordered[0]) else None)
+
+
+def add_points(
+    fig: go.Figure,
+    points: pl.DataFrame,
+    *,
+    category: str,
+    size: str,
+    hover: list[tuple[str, str]],
+    name_column: str = "name",
+) -> go.Figure:
+    """Scaled circles (area ~ ``size``), one trace per category so the legend explains the colours."""
+    biggest = max((v for v in points[size].to_list() if v is not None), default=1) or 1
+    for index, (group, part) in enumerate(points.group_by(category, maintain_order=True)):
+        label = group[0]
+        sizes = [6 + 26 * math.sqrt((v or 0) / biggest) for v in part[size].to_list()]
+        customdata = part.select(name_column, *[column for _, column in hover]).rows()
+        template = (
+            "<b>%{customdata[0]}</b>"
+            + "".join(f"<br>{text}: %{{customdata[{i + 1}]}}" for i, (text, _) in enumerate(hover))
+            + "<extra></extra>"
+        )
+        fig.add_trace(
+            go.Scattergeo(
+                lat=part["lat"].to_list(),
+                lon=part["lon"].to_list(),
+                mode="markers",
+                marker=dict(
+                    size=sizes,
+                    color=palette.CATEGORICAL[index % len(palette.CATEGORICAL)],
+                    line=dict(width=1, color="#ffffff"),
+                    opacity=0.85,
+                    symbol="diamond" if "nood" in str(label).lower() or "emergency" in str(label).lower() else "circle",
+                ),
+                customdata=customdata,
+                hovertemplate=template,
+                name=str(label),
+            )
+        )
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=12)))
+    return fig
+
+
+def bars(
+    frame: pl.DataFrame,
+    *,
+    value: str,
+    label: str,
+    text: str,
+    axis_title: str,
+    highlight: str | None = None,
+    height: int | None = None,
+    title: str | None = None,
+    lang: str = "nl",
+) -> go.Figure:
+    """Horizontal bars, largest on top; horizontal reads well on a narrow phone screen."""
+    data = frame.filter(pl.col(value).is_not_null()).sort(value)
+    colours = [
+        palette.CATEGORICAL[1] if code == highlight else palette.CATEGORICAL[0] for code in data["code"].to_list()
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=data[value].to_list(),
+            y=data[label].to_list(),
+            orientation="h",
+            marker_color=colours,
+            text=data[text].to_list(),
+            textposition="auto",
+            hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>",
+            name="",
+        )
+    )
+    fig.update_xaxes(title_text=axis_title, zeroline=True, zerolinecolor="#666666")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, height or max(220, 32 * data.height + 80), title, lang)
+
+
+def lines(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    group: str,
+    text: str,
+    axis_title: str,
+    height: int = 380,
+    title: str | None = None,
+    markers: bool = True,
+    lang: str = "nl",
+) -> go.Figure:
+    """One line per ``group`` (a region), colours from the categorical palette."""
+    fig = go.Figure()
+    for index, (key, part) in enumerate(frame.sort(x).group_by(group, maintain_order=True)):
+        fig.add_trace(
+            go.Scatter(
+                x=part[x].to_list(),
+                y=part[y].to_list(),
+                mode="lines+markers" if markers else "lines",
+                name=str(key[0]),
+                line=dict(color=palette.CATEGORICAL[index % len(palette.CATEGORICAL)], width=2),
+                text=part[text].to_list(),
+                hovertemplate="<b>%{fullData.name}</b><br>%{x|%Y-%m}: %{text}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(title_text=axis_title, rangemode="tozero")
+    fig.update_xaxes(tickformat=_date_format(frame[x].to_list()))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.15, yanchor="top"))
+    return _layout(fig, height, title, lang)
+
+
+def series(
+    x: list,
+    y: list,
+    text: list[str],
+    *,
+    axis_title: str,
+    height: int = 320,
+    title: str | None = None,
+    fill: bool = True,
+    lang: str = "nl",
+) -> go.Figure:
+    """A single time series (e.g. national asylum requests per year)."""
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            fill="tozeroy" if fill else None,
+            line=dict(color=palette.CATEGORICAL[0], width=2),
+            text=text,
+            hovertemplate="%{x|%Y}: %{text}<extra></extra>",
+            name="",
+        )
+    )
+    fig.update_yaxes(title_text=axis_title, rangemode="tozero", tickformat=",~r")
+    fig.update_xaxes(tickformat=_date_format(x))
+    return _layout(fig, height, title, lang)
+
+
+def realisation(
+    months: list,
+    monthly: list[float],
+    cumulative: list[float],
+    target: list[float],
+    *,
+    labels: dict[str, str],
+    text: dict[str, list[str]],
+    height: int = 360,
+    title: str | None = None,
+    lang: str = "nl",
+) -> go.Figure:
+    """Monthly housing bars with the cumulative line and the pro-rata target line."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=months,
+            y=monthly,
+            name=labels["monthly"],
+            marker_color=palette.CATEGORICAL[4],
+            text=text["monthly"],
+            hovertemplate="%{x|%Y-%m}: %{text}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=months,
+            y=cumulative,
+            name=labels["cumulative"],
+            mode="lines+markers",
+            line=dict(color=palette.CATEGORICAL[0], width=3),
+            text=text["cumulative"],
+            hovertemplate="%{x|%Y-%m}: %{text}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=months,
+            y=target,
+            name=labels["target"],
+            mode="lines+markers",
+            line=dict(color=palette.CATEGORICAL[5], width=2, dash="dash"),
+            marker=dict(symbol="diamond"),
+            text=text["target"],
+            hovertemplate="%{x|%Y-%m}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.15, yanchor="top"), barmode="overlay")
+    fig.update_xaxes(tickformat=_date_format(months), dtick="M1")
+    fig.update_yaxes(rangemode="tozero")
+    return _layout(fig, height, title, lang)

@@ -1,0 +1,213 @@
+"""The frames the pages show, checked against SQL on the same freshly built warehouse."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dashboard import data, figures, geo
+from dashboard.db import Warehouse
+from dashboard.downloads import csv_bytes, with_sources
+from dashboard.sources import source_line
+from tests.conftest import sql
+
+
+@pytest.fixture(scope="module")
+def wh(built_warehouse: Path):
+    warehouse = Warehouse(built_warehouse)
+    yield warehouse
+    warehouse.close()
+
+
+@pytest.fixture(scope="module")
+def avail(wh: Warehouse) -> pl.DataFrame:
+    return data.availability(wh)
+
+
+def _coa_period(avail: pl.DataFrame) -> tuple[date, str]:
+    period = data.latest_period(avail, "coa_plaatsen", "gemeente")
+    assert period is not None
+    return period
+
+
+def test_rates_equal_value_over_population_times_1000(wh: Warehouse, avail, built_warehouse: Path) -> None:
+    period, kind = _coa_period(avail)
+    frame = data.values(wh, "coa_plaatsen", "gemeente", period, kind)
+    expected = sql(
+        built_warehouse,
+        """SELECT o.region_code, o.value, p.value, o.value / p.value * 1000
+           FROM observation o JOIN observation p ON p.region_code = o.region_code AND p.region_year = o.region_year
+            AND p.indicator_id = 'bevolking' AND p.period = make_date(year(o.period), 1, 1) AND p.period_type = 'year'
+           WHERE o.indicator_id = 'coa_plaatsen' AND o.period = ? AND o.period_type = ?
+             AND o.region_code LIKE 'GM%'""",
+        [period, kind],
+    )
+    assert len(expected) > 20
+    rates = dict(frame.select("code", "rate").iter_rows())
+    for code, value, population, rate in expected:
+        assert rates[code] == pytest.approx(rate)
+        assert rates[code] == pytest.approx(value / population * 1000)
+
+
+def test_no_rate_without_a_population_for_that_year(wh: Warehouse, avail) -> None:
+    period = data.latest_period(avail, "taakstelling", "gemeente")
+    assert period is not None
+    frame = data.values(wh, "taakstelling", "gemeente", *period)
+    if period[0].year not in data.population_years(avail):
+        assert frame.height > 300 and frame["rate"].is_null().all()
+
+
+def test_map_moves_2015_values_onto_the_first_year_with_boundaries(wh: Warehouse, avail, built_warehouse: Path) -> None:
+    period, kind = _coa_period(avail)
+    md = data.map_data(wh, "coa_plaatsen", "gemeente", period, kind)
+    geometry_years = [
+        y for (y,) in sql(built_warehouse, "SELECT DISTINCT year FROM region_geometry WHERE level = 'gemeente'")
+    ]
+    assert md.region_year == period.year
+    if md.region_year in geometry_years:
+        assert not md.mapped
+    else:
+        assert md.mapped and md.geometry_year == min(y for y in geometry_years if y > md.region_year)
+    # Nothing is lost or double counted on the way (the listed places all land on a drawn shape).
+    assert md.shapes["value"].sum() + sum(
+        md.table.filter(pl.col("name").is_in(md.unmapped))["value"].to_list()
+    ) == pytest.approx(md.table["value"].sum())
+    drawn = set(geo.codes(geo.feature_collection(data.geometry_rows(wh, "gemeente", md.geometry_year))))
+    assert set(md.shapes["code"].to_list()) <= drawn
+
+
+def test_ratio_is_computed_where_the_warehouse_stores_none(wh: Warehouse, avail, built_warehouse: Path) -> None:
+    period = data.latest_period(avail, "realisatie_pct", "gemeente")
+    frame = data.values(wh, "realisatie_pct", "provincie", *period)
+    expected = sql(
+        built_warehouse,
+        """SELECT r.region_code, r.value / g.value * 100
+           FROM observation r JOIN observation g USING (region_code, region_year, period, period_type)
+           WHERE r.indicator_id = 'realisatie' AND g.indicator_id = 'taakstelling_gecorrigeerd'
+             AND r.period = ? AND r.period_type = ? AND r.region_code LIKE 'PV%' AND g.value > 0""",
+        list(period),
+    )
+    assert len(expected) == 12
+    got = dict(frame.select("code", "value").iter_rows())
+    for code, pct in expected:
+        assert got[code] == pytest.approx(pct)
+    assert set(frame["status"].to_list()) == {"derived"}
+
+
+def test_compare_uses_the_stored_gemeente_value(wh: Warehouse, avail, built_warehouse: Path) -> None:
+    period = data.latest_period(avail, "realisatie_pct", "gemeente")
+    code, value = sql(
+        built_warehouse,
+        """SELECT region_code, value FROM observation WHERE indicator_id = 'realisatie_pct' AND period = ?
+           AND period_type = ? ORDER BY region_code LIMIT 1""",
+        list(period),
+    )[0]
+    c = data.compare(wh, "realisatie_pct", period[0], period[1], code)
+    assert c is not None and c.basis == "pct"
+    assert c.gemeente == pytest.approx(value)
+    assert c.provincie is not None and c.national is not None and c.peer_count >= 0
+
+
+def test_housing_months_add_up_to_the_half_year(wh: Warehouse, built_warehouse: Path) -> None:
+    code, half, corrected = sql(
+        built_warehouse,
+        """SELECT r.region_code, r.value, g.value FROM observation r JOIN observation g
+           USING (region_code, region_year, period, period_type)
+           WHERE r.indicator_id = 'realisatie' AND g.indicator_id = 'taakstelling_gecorrigeerd'
+             AND r.period_type = 'half' AND r.region_code LIKE 'GM%' ORDER BY r.region_code LIMIT 1""",
+    )[0]
+    months = data.housing_months(wh, code)
+    assert months.height == 6
+    assert months["cumulative"][-1] == pytest.approx(half)
+    assert months["monthly"].sum() == pytest.approx(half)
+    assert months["target"][-1] == pytest.approx(corrected)
+    assert months["target"][0] == pytest.approx(corrected / 6)
+
+
+def test_province_totals_are_the_derived_sums(wh: Warehouse, avail, built_warehouse: Path) -> None:
+    period = data.latest_period(avail, "taakstelling", "provincie")
+    totals = data.province_totals(wh, period[0], period[1], ("taakstelling", "realisatie"))
+    national = totals.filter(pl.col("code") == data.NATIONAL).to_dicts()[0]
+    gemeente_sum = sql(
+        built_warehouse,
+        "SELECT sum(value) FROM observation WHERE indicator_id = 'taakstelling' AND period = ? AND period_type = ? "
+        "AND region_code LIKE 'GM%'",
+        list(period),
+    )[0][0]
+    assert national["taakstelling"] == pytest.approx(gemeente_sum)
+    assert totals.height == 13
+
+
+def test_geometry_is_one_feature_per_region_and_small(wh: Warehouse, built_warehouse: Path) -> None:
+    for (year,) in sql(built_warehouse, "SELECT DISTINCT year FROM region_geometry WHERE level = 'gemeente'"):
+        rows = data.geometry_rows(wh, "gemeente", year)
+        collection = geo.feature_collection(rows)
+        codes = geo.codes(collection)
+        assert len(codes) == len(set(codes)) == rows.height
+        assert len(json.dumps(collection)) < 260_000
+
+
+def test_choropleth_draws_each_region_once(wh: Warehouse, avail) -> None:
+    period, kind = _coa_period(avail)
+    md = data.map_data(wh, "coa_plaatsen", "gemeente", period, kind)
+    collection = geo.feature_collection(data.geometry_rows(wh, "gemeente", md.geometry_year))
+    shapes = md.shapes.with_columns(pl.lit("x").alias("_abs"))
+    fig = figures.choropleth(collection, shapes, color="rate", hover=[("a", "_abs")], colorbar_title="r")
+    drawn = [code for trace in fig.data for code in trace.locations]
+    assert sorted(drawn) == sorted(geo.codes(collection))
+    assert fig.layout.geo.fitbounds == "locations" and fig.layout.geo.visible is False
+
+
+def test_source_line_names_publisher_table_and_reference_date(wh: Warehouse) -> None:
+    sources = data.sources(wh)
+    line = source_line(["cbs_80059ned"], sources, "nl")
+    row = sources.filter(pl.col("id") == "cbs_80059ned").to_dicts()[0]
+    assert line.startswith("Bron: ")
+    assert row["publisher"] in line and row["table_id"] in line
+    assert str(row["reference_date"].year) in line and "peildatum" in line
+    assert "reference date" in source_line(["cbs_80059ned"], sources, "en")
+
+
+def test_csv_download_has_source_columns(wh: Warehouse, avail) -> None:
+    period, kind = _coa_period(avail)
+    frame = data.values(wh, "coa_plaatsen", "gemeente", period, kind)
+    out = with_sources(frame, data.sources(wh))
+    assert {"source_publisher", "source_title", "source_reference_date", "source_licence"} <= set(out.columns)
+    assert out["source_publisher"].is_not_null().all()
+    text = csv_bytes(out)
+    assert text.startswith(b"\xef\xbb\xbf") and b"source_publisher" in text.splitlines()[0]
+
+
+def test_profile_covers_every_theme_the_warehouse_holds(wh: Warehouse, avail) -> None:
+    code = data.largest_gemeente(wh, avail)
+    rows = data.profile(wh, avail, code)
+    themes = {r["theme"] for r in rows}
+    held = {t for t in data.PROFILE_THEMES if data.theme_indicators(wh, avail, t, "gemeente")}
+    assert themes == held
+    realisatie = [r for r in rows if r["indicator_id"] == "realisatie"]
+    assert not realisatie or realisatie[0]["period_type"] == "half"
+
+
+def test_unlisted_gemeente_counts_as_zero_like_the_totals(wh: Warehouse, avail, built_warehouse: Path) -> None:
+    period, kind = _coa_period(avail)
+    code, year = sql(
+        built_warehouse,
+        """SELECT r.code, r.year FROM region r WHERE r.level = 'gemeente' AND r.year = ?
+           AND r.code NOT IN (SELECT region_code FROM observation WHERE indicator_id = 'coa_plaatsen')
+           ORDER BY r.code LIMIT 1""",
+        [period.year],
+    )[0]
+    c = data.compare(wh, "coa_plaatsen", period, kind, code)
+    assert c.zero_filled and c.gemeente == 0 and c.gemeente_abs == 0
+    total, population = sql(
+        built_warehouse,
+        """SELECT o.value, p.value FROM observation o JOIN observation p ON p.region_code = o.region_code
+           AND p.indicator_id = 'bevolking' AND p.period = make_date(?, 1, 1)
+           WHERE o.indicator_id = 'coa_plaatsen' AND o.region_code = 'NL01' AND o.period = ?""",
+        [period.year, period],
+    )[0]
+    assert c.national == pytest.approx(total / population * 1000)

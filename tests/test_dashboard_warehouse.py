@@ -1,0 +1,62 @@
+"""The warehouse the dashboard reads: the tables it needs exist, queries bind values as parameters and the
+connection cannot write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import sql
+
+
+def test_warehouse_has_what_the_dashboard_reads(built_warehouse: Path) -> None:
+    from dashboard.db import Warehouse, warehouse_path
+
+    assert warehouse_path() == built_warehouse.resolve()
+    wh = Warehouse(built_warehouse)
+    try:
+        tables = {row[0] for row in sql(built_warehouse, "SELECT table_name FROM information_schema.tables")}
+        assert {
+            "source",
+            "region",
+            "region_parent",
+            "region_geometry",
+            "crosswalk",
+            "indicator",
+            "observation",
+            "coa_location",
+            "data_gap",
+            "build_info",
+        } <= tables
+        assert wh.indicators().height == sql(built_warehouse, "SELECT count(*) FROM indicator")[0][0]
+        assert wh.coa_locations().height == sql(built_warehouse, "SELECT count(*) FROM coa_location")[0][0]
+    finally:
+        wh.close()
+
+
+def test_queries_bind_hostile_values_as_parameters(built_warehouse: Path) -> None:
+    """A hostile value reaching a query is only ever a parameter: no rows, no error, the table intact."""
+    from dashboard.db import Warehouse
+
+    wh = Warehouse(built_warehouse)
+    try:
+        hostile = "x'; DROP TABLE observation; --"
+        assert wh.series(hostile, [hostile]).height == 0
+        assert wh.region_observations(hostile).height == 0
+        assert wh.regions(hostile).height == 0
+        assert sql(built_warehouse, "SELECT count(*) FROM observation")[0][0] > 0
+    finally:
+        wh.close()
+
+
+def test_connection_is_read_only(built_warehouse: Path) -> None:
+    from dashboard.db import Warehouse
+
+    wh = Warehouse(built_warehouse)
+    try:
+        with pytest.raises(duckdb.Error):
+            wh.query("DELETE FROM observation")
+    finally:
+        wh.close()
