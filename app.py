@@ -1,0 +1,65 @@
+"""Ketenmonitor Asiel & Integratie: the frame around every page (page config, language, navigation).
+
+Run with ``streamlit run app.py``. Pages live in ``pages/``; their URL paths are the file stems
+(``/opvang``, ``/gemeente?gm=GM0363``). Without a warehouse every path shows how to build it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.ui import cache, frame, widgets
+
+PAGES = (
+    # stem, label key, icon
+    ("overzicht", "nav_overzicht", ":material/home:"),
+    ("opvang", "nav_opvang", ":material/night_shelter:"),
+    ("huisvesting", "nav_huisvesting", ":material/house:"),
+    ("integratie", "nav_integratie", ":material/school:"),
+    ("gemeente", "nav_gemeente", ":material/location_city:"),
+    ("vergelijk", "nav_vergelijk", ":material/compare_arrows:"),
+    ("bronnen", "nav_bronnen", ":material/menu_book:"),
+)
+
+st.set_page_config(page_title=t("app_title"), page_icon="🧭", layout="wide")
+lang = widgets.resolve_lang()
+
+
+def _build_instructions(key: str):
+    def page() -> None:
+        frame.build_instructions(key, lang)
+
+    return page
+
+
+problem = frame.warehouse_problem()
+if problem:
+    # Register every path so that a shared link still lands on the instructions, not on "page not found".
+    pages = [
+        st.Page(
+            _build_instructions(problem), title=t(label, lang), icon=icon, url_path=stem, default=stem == "overzicht"
+        )
+        for stem, label, icon in (*PAGES, ("embed", "nav_embed", ":material/code:"))
+    ]
+    st.navigation(pages).run()
+    st.stop()
+
+pages = [
+    st.Page(f"pages/{stem}.py", title=t(label, lang), icon=icon, url_path=stem, default=stem == "overzicht")
+    for stem, label, icon in PAGES
+]
+pages.append(
+    st.Page("pages/embed.py", title=t("nav_embed", lang), icon=":material/code:", url_path="embed", visibility="hidden")
+)
+# Inside an <iframe> (?embed=true) the view stands alone: no menu.
+current = st.navigation(pages, position="hidden" if st.context.is_embedded else "sidebar")
+
+if current.url_path != "embed" and not st.context.is_embedded:
+    with st.sidebar:
+        widgets.lang_toggle()
+        built = cache.get("build_info").get("built_at", "")
+        if built:
+            st.caption(t("built_at", lang, when=built[:10]))
+st.session_state[widgets.FRAME_FLAG] = True
+current.run()

@@ -1,0 +1,322 @@
+"""Page parts used on several pages: the standard selectors and the map section (map, table alternative,
+notes, source line, CSV download)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import figures, state
+from dashboard.data import MapData
+from dashboard.downloads import with_sources
+from dashboard.i18n import fmt_number, fmt_rate, fmt_value, level_label, period_label, t, unit_label
+from dashboard.sources import source_line
+from dashboard.ui import cache, widgets
+
+# --- labels ------------------------------------------------------------------------------------------------
+
+
+def indicator_info(indicator_id: str) -> dict:
+    frame = cache.get("indicators").filter(pl.col("id") == indicator_id)
+    return (
+        frame.to_dicts()[0]
+        if frame.height
+        else {"id": indicator_id, "label_nl": indicator_id, "label_en": indicator_id, "unit": "", "per_1000": False}
+    )
+
+
+def indicator_label(indicator_id: str, lang: str) -> str:
+    info = indicator_info(indicator_id)
+    return info["label_en"] if lang == "en" else info["label_nl"]
+
+
+def indicator_definition(indicator_id: str, lang: str) -> str:
+    info = indicator_info(indicator_id)
+    return info.get("definition_en" if lang == "en" else "definition_nl") or ""
+
+
+def token_label(token: str, lang: str) -> str:
+    parsed = state.parse_period_token(token)
+    return period_label(parsed[0], parsed[1], lang) if parsed else token
+
+
+# --- selectors ---------------------------------------------------------------------------------------------
+
+
+def select_indicator(indicator_ids: Sequence[str], default: str | None = None, container=None) -> str | None:
+    lang = widgets.lang()
+    labels = {i: indicator_label(i, lang) for i in indicator_ids}
+    fallback = default if default in labels else (indicator_ids[0] if indicator_ids else None)
+    return widgets.select(
+        "indicator",
+        t("sel_indicator", lang),
+        list(indicator_ids),
+        labels.get,
+        fallback,
+        "msg_unknown_indicator",
+        shown=labels,
+        container=container,
+    )
+
+
+def select_period(
+    periods: Sequence[tuple[date, str]],
+    default: tuple[date, str] | str | None = None,
+    container=None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> str | None:
+    """A period selector over CBS-style tokens; ``extra`` adds (token, label) options such as 'latest'."""
+    lang = widgets.lang()
+    tokens = [token for token, _ in extra] + [state.period_token(p, k) for p, k in periods]
+    labels = {token: text for token, text in extra}
+    labels.update({state.period_token(p, k): period_label(p, k, lang) for p, k in periods})
+    if isinstance(default, str):
+        fallback = default if default in tokens else None
+    else:
+        fallback = state.period_token(*default) if default else None
+    fallback = fallback or (tokens[-1] if tokens else None)
+    return widgets.select(
+        "period",
+        t("sel_period", lang),
+        tokens,
+        lambda x: labels.get(x, x),
+        fallback,
+        "msg_unknown_period",
+        shown=labels,
+        aliases=state.period_aliases(tokens),
+        upper=True,
+        container=container,
+    )
+
+
+def select_level(levels: Sequence[str], default: str = "gemeente", container=None) -> str:
+    lang = widgets.lang()
+    labels = {level: level_label(level, lang) for level in levels}
+    return widgets.select(
+        "level",
+        t("sel_level", lang),
+        list(levels),
+        labels.get,
+        default,
+        "msg_unknown_level",
+        shown=labels,
+        kind="segmented",
+        container=container,
+    )
+
+
+def region_labels(level: str, lang: str) -> dict[str, str]:
+    options = cache.get("region_options", level)
+    labels = {}
+    for code, name, last_year, former in options.select("code", "name", "last_year", "former").iter_rows():
+        labels[code] = f"{name} ({t('former_suffix', lang, year=last_year)})" if former else name
+    return labels
+
+
+def name_aliases(level: str) -> dict[str, str]:
+    """Lower-cased names -> code, so ``?gm=amsterdam`` works too (current names win over former ones)."""
+    options = cache.get("region_options", level).sort("former", descending=True)
+    return {name.lower(): code for code, name in options.select("code", "name").iter_rows()}
+
+
+def select_gemeente(default: str | None, codes: Sequence[str] | None = None, container=None) -> str | None:
+    lang = widgets.lang()
+    labels = region_labels("gemeente", lang)
+    options = sorted(codes if codes is not None else labels, key=lambda c: (labels.get(c, c).lower(), c))
+    fallback = default if default in options else (options[0] if options else None)
+    return widgets.select(
+        "gm",
+        t("sel_gemeente", lang),
+        options,
+        lambda c: f"{labels.get(c, c)} · {c}",
+        fallback,
+        "msg_unknown_gm",
+        shown={c: labels.get(c, c) for c in options},
+        aliases=name_aliases("gemeente"),
+        upper=True,
+        help=t("sel_gemeente_help", lang),
+        container=container,
+    )
+
+
+def default_gemeente() -> str | None:
+    return cache.get("largest_gemeente", cache.get("availability"))
+
+
+# --- map section -------------------------------------------------------------------------------------------
+
+
+def _hover_columns(frame: pl.DataFrame, unit: str, lang: str, rates: bool) -> pl.DataFrame:
+    frame = frame.with_columns(
+        pl.col("value").map_elements(lambda v: fmt_value(v, unit, lang), return_dtype=pl.String).alias("_abs")
+    )
+    if rates:
+        frame = frame.with_columns(
+            pl.col("rate")
+            .map_elements(lambda v: fmt_rate(v, lang), return_dtype=pl.String, skip_nulls=False)
+            .alias("_rate")
+        )
+    return frame
+
+
+def map_section(
+    indicator_id: str,
+    level: str,
+    period: date,
+    period_type: str,
+    *,
+    key: str,
+    measure: str = "rate",
+    highlight: str | None = None,
+    only_codes: Sequence[str] | None = None,
+    add_layers: Callable[[go.Figure], None] | None = None,
+    no_data_label: str | None = None,
+    height: int = 520,
+    title: str | None = None,
+    show_table: bool = True,
+) -> MapData | None:
+    """A choropleth with its table alternative, notes, source line and CSV download. Returns the data."""
+    lang = widgets.lang()
+    info = indicator_info(indicator_id)
+    unit = info.get("unit", "")
+    md: MapData = cache.get("map_data", indicator_id, level, period, period_type)
+    if md.table.height == 0:
+        return md
+    use_rate = measure == "rate" and md.has_rates
+    shapes = md.shapes
+    table = md.table
+    if only_codes is not None:
+        allowed = set(only_codes)
+        shapes = shapes.filter(pl.col("code").is_in(list(allowed)))
+        table = table.filter(pl.col("code").is_in(list(allowed)))
+    colour = "rate" if use_rate else "value"
+    hover = [(t("hover_abs", lang), "_abs")]
+    if md.has_rates:
+        hover.append((t("hover_rate", lang), "_rate"))
+    shapes = _hover_columns(shapes, unit, lang, md.has_rates)
+    if md.mapped:
+        hover.append((str(md.region_year), "from_names"))
+    colorbar = t("rate", lang) if use_rate else unit_label(unit, lang)
+    if md.geometry_year is not None:
+        collection, boundary_ids = cache.geometry(level, md.geometry_year)
+        if only_codes is not None:
+            keep = set(only_codes)
+            collection = {
+                "type": "FeatureCollection",
+                "features": [f for f in collection["features"] if f["id"] in keep],
+            }
+        midpoint, reverse = figures.DIVERGING_SCALES.get(indicator_id, (0.0, False))
+        fig = figures.choropleth(
+            collection,
+            shapes,
+            color=colour,
+            hover=hover,
+            colorbar_title=colorbar,
+            diverging=indicator_id in figures.DIVERGING_SCALES and colour == "value",
+            midpoint=midpoint,
+            reverse=reverse,
+            highlight=highlight,
+            no_data_label=no_data_label or t("no_data", lang),
+            height=height,
+            title=title,
+            lang=lang,
+        )
+        if add_layers:
+            add_layers(fig)
+    else:
+        fig, boundary_ids = None, ()
+    if show_table and fig is not None:
+        tab_map, tab_table = st.tabs([t("map", lang), t("table_alt", lang)])
+    else:
+        tab_map = tab_table = st.container()
+    with tab_map:
+        if fig is not None:
+            widgets.figure(fig, key=f"{key}_map", alt=title)
+        else:
+            st.info(t("no_geometry", lang, level=level_label(level, lang), year=md.region_year))
+    with tab_table:
+        if show_table or fig is None:
+            ranked = table.with_columns(
+                pl.col(colour).rank(method="min", descending=True).cast(pl.Int64).alias("rank")
+            ).sort("rank", "name", nulls_last=True)
+            widgets.table(
+                ranked,
+                {
+                    "rank": (t("rank", lang), "int"),
+                    "name": (t("name", lang), "text"),
+                    "code": (t("code", lang), "text"),
+                    "value": (
+                        f"{indicator_label(indicator_id, lang)} ({unit_label(unit, lang)})",
+                        "pct" if unit == "procent" else "int",
+                    ),
+                    **(
+                        {"population": (t("population", lang), "int"), "rate": (t("rate", lang), "rate")}
+                        if md.has_rates
+                        else {}
+                    ),
+                },
+                key=f"{key}_table",
+                height=360,
+            )
+    notes = []
+    if md.mapped:
+        notes.append(t("mapped_note", lang, from_year=md.region_year, to_year=md.geometry_year))
+    if info.get("per_1000") and not md.has_rates:
+        notes.append(t("no_rate_year", lang, year=period.year))
+    elif use_rate:
+        notes.append(t("rate_basis", lang, year=period.year))
+    for note in notes:
+        st.caption(note)
+    render_sources(
+        table["source_id"].to_list(),
+        population_ids=table["population_source_id"].drop_nulls().to_list() if md.has_rates else (),
+        boundary_ids=boundary_ids,
+        derived=bool(table.height) and set(table["status"].to_list()) == {"derived"} and level != "gemeente",
+    )
+    download_frame(
+        table.select(
+            pl.lit(indicator_id).alias("indicator_id"),
+            "code",
+            "year",
+            "name",
+            pl.lit(period).alias("period"),
+            pl.lit(period_type).alias("period_type"),
+            "value",
+            *(["population", "rate"] if md.has_rates else []),
+            "status",
+            "source_id",
+            *(["population_source_id"] if md.has_rates else []),
+        ),
+        f"{indicator_id}_{level}_{state.period_token(period, period_type)}.csv",
+        key=f"{key}_csv",
+    )
+    return md
+
+
+def render_sources(value_ids, *, population_ids=(), boundary_ids=(), derived: bool = False) -> None:
+    widgets.source_line(
+        source_line(
+            value_ids,
+            cache.get("sources"),
+            widgets.lang(),
+            population_ids=population_ids,
+            boundary_ids=boundary_ids,
+            derived=derived,
+        )
+    )
+
+
+def download_frame(frame: pl.DataFrame, file_name: str, key: str) -> None:
+    sources = cache.get("sources")
+    out = with_sources(frame, sources)
+    if "population_source_id" in out.columns:
+        out = with_sources(out, sources, "population_source_id", "population_source_")
+    widgets.download(out, file_name, key)
+
+
+def format_count(value: float | None) -> str:
+    return fmt_number(value, widgets.lang())

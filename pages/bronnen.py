@@ -1,0 +1,115 @@
+"""Bronnen & begrippen: every source with its provenance, the glossary, the indicators, downloads."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard.downloads import with_sources
+from dashboard.i18n import GLOSSARY, period_label, t, unit_label
+from dashboard.ui import cache, widgets
+
+lang = widgets.start_page("bronnen", "nav_bronnen", params=())
+sources = cache.get("sources")
+avail = cache.get("availability")
+
+st.subheader(t("br_sources", lang))
+shown = sources.with_columns(
+    pl.col("status").map_elements(lambda s: t(f"status_{s}", lang), return_dtype=pl.String).alias("status_text"),
+    pl.col("retrieved_at").cast(pl.String).fill_null(t("retrieved_unknown", lang)).alias("retrieved_text"),
+    pl.col("table_id").fill_null("–"),
+)
+widgets.table(
+    shown,
+    {
+        "publisher": (t("col_publisher", lang), "text"),
+        "title": (t("col_title", lang), "text"),
+        "table_id": (t("col_table_id", lang), "text"),
+        "reference_date": (t("col_reference_date", lang), "date"),
+        "licence": (t("col_licence", lang), "text"),
+        "retrieved_text": (t("col_retrieved", lang), "text"),
+        "sha256": (t("col_checksum", lang), "text"),
+        "status_text": (t("col_status", lang), "text"),
+        "url": (t("col_url", lang), "link"),
+        "file": (t("col_file", lang), "text"),
+        "notes": (t("col_notes", lang), "text"),
+    },
+    key="br_sources_table",
+    height=420,
+)
+
+st.subheader(t("br_glossary", lang))
+glossary = pl.DataFrame(
+    {
+        "term": [en if lang == "en" else nl for nl, en, _, _ in GLOSSARY],
+        "definition": [d_en if lang == "en" else d_nl for _, _, d_nl, d_en in GLOSSARY],
+    }
+)
+for term, definition in glossary.iter_rows():
+    st.markdown(f"**{term}**: {definition}")
+
+st.subheader(t("br_indicators", lang))
+indicators = cache.get("indicators")
+ranges = []
+for indicator_id in indicators["id"].to_list():
+    rows = avail.filter(pl.col("indicator_id") == indicator_id).sort("period")
+    if rows.height == 0:
+        ranges.append(t("no_data", lang))
+        continue
+    first, last = rows.row(0, named=True), rows.row(-1, named=True)
+    text = period_label(first["period"], first["period_type"], lang)
+    if (last["period"], last["period_type"]) != (first["period"], first["period_type"]):
+        text += f" – {period_label(last['period'], last['period_type'], lang)}"
+    ranges.append(text)
+indicator_view = indicators.with_columns(
+    pl.col("label_en" if lang == "en" else "label_nl").alias("label"),
+    pl.col("definition_en" if lang == "en" else "definition_nl").alias("definition"),
+    pl.col("theme").map_elements(lambda x: t(f"Theme_{x}", lang), return_dtype=pl.String).alias("theme_text"),
+    pl.col("unit").map_elements(lambda u: unit_label(u, lang), return_dtype=pl.String).alias("unit_text"),
+    pl.Series("periods", ranges),
+)
+widgets.table(
+    indicator_view,
+    {
+        "theme_text": (t("col_theme", lang), "text"),
+        "label": (t("indicator", lang), "text"),
+        "unit_text": (t("col_unit", lang), "text"),
+        "periods": (t("col_periods", lang), "text"),
+        "definition": (t("col_definition", lang), "text"),
+        "id": ("id", "text"),
+    },
+    key="br_indicators_table",
+)
+
+st.subheader(t("br_gaps", lang))
+widgets.table(
+    cache.get("data_gaps"),
+    {
+        "theme": (t("col_theme", lang), "text"),
+        "topic_en" if lang == "en" else "topic_nl": (t("col_topic", lang), "text"),
+        "publisher": (t("col_publisher", lang), "text"),
+        "source_title": (t("col_title", lang), "text"),
+        "url": (t("col_url", lang), "link"),
+    },
+    key="br_gaps_table",
+)
+
+st.subheader(t("br_downloads", lang))
+cols = st.columns(2)
+with cols[0]:
+    widgets.download(sources, "bronnen.csv", key="br_dl_sources", label=t("br_dl_sources", lang))
+    widgets.download(indicators, "indicatoren.csv", key="br_dl_indicators", label=t("br_dl_indicators", lang))
+    widgets.download(cache.get("region_parents"), "regios.csv", key="br_dl_regions", label=t("br_dl_regions", lang))
+with cols[1]:
+    widgets.download(
+        with_sources(cache.get("all_observations"), sources),
+        "waarnemingen.csv",
+        key="br_dl_observations",
+        label=t("br_dl_observations", lang),
+    )
+    widgets.download(
+        with_sources(cache.get("coa_locations"), sources),
+        "coa_locaties_2015.csv",
+        key="br_dl_locations",
+        label=t("br_dl_locations", lang),
+    )

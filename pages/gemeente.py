@@ -1,0 +1,213 @@
+"""Gemeente: one gemeente's whole chain on one screen, next to its province, similar gemeenten and the
+country; small trend charts; a link to share."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, figures, metrics
+from dashboard.i18n import fmt_number, fmt_rate, fmt_value, period_label, t
+from dashboard.ui import cache, sections, widgets
+
+lang = widgets.start_page("gemeente", "nav_gemeente", "gm_intro", params=("gm",))
+avail = cache.get("availability")
+gm = sections.select_gemeente(sections.default_gemeente())
+if gm is None:
+    st.stop()
+
+options = cache.get("region_options", "gemeente").filter(pl.col("code") == gm).to_dicts()[0]
+name = options["name"]
+last_year = options["last_year"]
+provinces = cache.get("provincie_of", last_year)
+pv_code = provinces.get(gm)
+pv_name = cache.get("region_names", "provincie", last_year).get(pv_code, pv_code) if pv_code else None
+
+head = st.columns([3, 2])
+with head[0]:
+    st.header(f"{name} · {gm}")
+    if pv_name:
+        st.caption(t("gm_province_of", lang, name=pv_name))
+    if options["former"]:
+        st.info(t("gm_former", lang, name=name, year=last_year))
+with head[1]:
+    url = widgets.share_url("gemeente", widgets.current_params(["gm"]))
+    st.markdown(f"**{t('gm_copy_link', lang)}**")
+    st.code(url, language=None, wrap_lines=True)
+    st.caption(t("gm_copy_help", lang))
+
+rows = cache.get("profile", avail, gm)
+BASIS = {"rate": "basis_rate", "pct": "basis_pct", "abs": "basis_abs_mean"}
+
+
+def fmt_basis(value: float | None, basis: str) -> str:
+    if basis == "rate":
+        return fmt_rate(value, lang)
+    if basis == "pct":
+        return fmt_value(value, "procent", lang)
+    return fmt_number(value, lang)
+
+
+table_rows = []
+for row in rows:
+    c: data.Comparison | None = row["comparison"]
+    if c is None:
+        continue
+    table_rows.append(
+        {
+            "theme": row["theme"],
+            "indicator_id": row["indicator_id"],
+            "indicator": sections.indicator_label(row["indicator_id"], lang),
+            "period": period_label(row["period"], row["period_type"], lang),
+            "value": c.gemeente_abs,
+            "value_text": fmt_value(c.gemeente_abs, sections.indicator_info(row["indicator_id"])["unit"], lang),
+            "gemeente": fmt_basis(c.gemeente, c.basis),
+            "provincie": fmt_basis(c.provincie, c.basis),
+            "peers": f"{fmt_basis(c.peers, c.basis)} (n={c.peer_count})",
+            "nederland": fmt_basis(c.national, c.basis),
+            "basis": t(BASIS[c.basis], lang),
+            "gemeente_basis_value": c.gemeente,
+            "provincie_basis_value": c.provincie,
+            "peers_basis_value": c.peers,
+            "nederland_basis_value": c.national,
+            "source_id": c.source_ids[0] if c.source_ids else None,
+            "population_source_id": c.population_source_ids[0] if c.population_source_ids else None,
+            "period_start": row["period"],
+            "period_type": row["period_type"],
+            "_comparison": c,
+        }
+    )
+profile = (
+    pl.DataFrame([{k: v for k, v in r.items() if k != "_comparison"} for r in table_rows])
+    if table_rows
+    else pl.DataFrame()
+)
+
+# The comparison first, so that a phone shows it without scrolling sideways.
+COLUMNS = {
+    "indicator": (t("indicator", lang), "text"),
+    "gemeente": (t("gm_compare_gm", lang), "text"),
+    "provincie": (t("gm_compare_pv", lang), "text"),
+    "peers": (t("gm_compare_peer", lang), "text"),
+    "nederland": (t("gm_compare_nl", lang), "text"),
+    "period": (t("period", lang), "text"),
+    "basis": (t("gm_basis", lang), "text"),
+    "value_text": (t("value", lang), "text"),
+}
+
+for theme in data.PROFILE_THEMES:
+    st.subheader(t("Theme_" + theme, lang))
+    part = profile.filter(pl.col("theme") == theme) if profile.height else profile
+    if part.height == 0:
+        widgets.empty_state(t("empty_theme_any", lang, theme=t("theme_" + theme, lang)), cache.get("gaps", theme))
+        continue
+    headline = [r for r in table_rows if r["theme"] == theme][0]
+    comparison: data.Comparison = headline["_comparison"]
+    basis = t(BASIS[comparison.basis], lang).split(";")[0]
+    st.markdown(f"**{headline['indicator']}** · {headline['period']} · {basis}")
+    # A wrapping row: four across on a desktop, two by two on a phone.
+    row = st.container(horizontal=True, wrap=True, gap="medium")
+    cols = [row] * 4
+    cols[0].metric(t("gm_compare_gm", lang), headline["gemeente"], width=150)
+    cols[1].metric(t("gm_compare_pv", lang), headline["provincie"], width=150)
+    cols[2].metric(
+        f"{t('gm_compare_peer_short', lang)} (n={comparison.peer_count})",
+        fmt_basis(comparison.peers, comparison.basis),
+        help=t("gm_compare_peer", lang),
+        width=150,
+    )
+    cols[3].metric(t("gm_compare_nl", lang), headline["nederland"], width=150)
+    if comparison.gemeente is None:
+        year = comparison.period.year
+        detail = (
+            t("gm_not_yet", lang)
+            if year < options["first_year"]
+            else t("gm_no_more", lang)
+            if year > options["last_year"]
+            else ""
+        )
+        st.caption(t("gm_absent", lang, name=name, code=gm, detail=detail))
+    widgets.table(part, COLUMNS, key=f"gm_{theme}_table")
+    if any(r["_comparison"].zero_filled for r in table_rows if r["theme"] == theme):
+        st.caption(t("zero_filled_note", lang))
+    if comparison.peer_band is not None:
+        st.caption(
+            t(
+                "peer_note",
+                lang,
+                band=metrics.band_label(comparison.peer_band, lang),
+                n=comparison.peer_count,
+                year=comparison.peer_year,
+            )
+        )
+    sections.render_sources(
+        part["source_id"].drop_nulls().to_list(), population_ids=part["population_source_id"].drop_nulls().to_list()
+    )
+
+    # Small trend charts: every indicator of the theme with more than one period for this gemeente.
+    trend_cols = st.columns(2)
+    slot = 0
+    for indicator_id in part["indicator_id"].to_list():
+        if indicator_id == "realisatie":
+            months = cache.get("housing_months", gm)
+            if months.height:
+                with trend_cols[slot % 2]:
+                    widgets.figure(
+                        figures.realisation(
+                            months["period"].to_list(),
+                            months["monthly"].to_list(),
+                            months["cumulative"].to_list(),
+                            months["target"].to_list(),
+                            labels={
+                                "monthly": t("hv_monthly", lang),
+                                "cumulative": t("hv_cumulative", lang),
+                                "target": t("hv_prorata", lang),
+                            },
+                            text={
+                                k: [fmt_number(v, lang) for v in months[c]]
+                                for k, c in (("monthly", "monthly"), ("cumulative", "cumulative"), ("target", "target"))
+                            },
+                            height=260,
+                            title=t("hv_gemeente", lang, name=name),
+                        ),
+                        key=f"gm_trend_{indicator_id}",
+                    )
+                slot += 1
+            continue
+        series = cache.get("series", indicator_id, (gm,), "year")
+        if series.height < 2:
+            continue
+        with trend_cols[slot % 2]:
+            widgets.figure(
+                figures.series(
+                    series["period"].to_list(),
+                    series["value"].to_list(),
+                    [fmt_number(v, lang) for v in series["value"].to_list()],
+                    axis_title="",
+                    height=220,
+                    fill=False,
+                    title=f"{t('gm_trend', lang)}: {sections.indicator_label(indicator_id, lang)}",
+                ),
+                key=f"gm_trend_{indicator_id}",
+            )
+        slot += 1
+
+if profile.height:
+    sections.download_frame(
+        profile.select(
+            "theme",
+            "indicator_id",
+            "period_start",
+            "period_type",
+            "value",
+            "basis",
+            "gemeente_basis_value",
+            "provincie_basis_value",
+            "peers_basis_value",
+            "nederland_basis_value",
+            "source_id",
+            "population_source_id",
+        ).with_columns(pl.lit(gm).alias("code")),
+        f"profiel_{gm}.csv",
+        key="gm_csv",
+    )

@@ -1,0 +1,167 @@
+"""Opvang: reception places per gemeente (per 1,000 inhabitants), COA locations as points, ranking, province
+filter."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import data, figures, state
+from dashboard.i18n import fmt_number, period_label, t
+from dashboard.ui import cache, sections, widgets
+
+lang = widgets.start_page("opvang", "nav_opvang", "op_intro", params=("indicator", "period", "pv", "measure", "gm"))
+avail = cache.get("availability")
+wh = cache.warehouse()
+indicator_ids = [i for i in data.theme_indicators(wh, avail, "opvang", "gemeente")]
+
+if not indicator_ids:
+    widgets.empty_state(t("empty_theme_any", lang, theme=t("theme_opvang", lang)), cache.get("gaps", "opvang"))
+    st.stop()
+
+row = st.columns([2, 1, 1])
+indicator_id = sections.select_indicator(indicator_ids, "coa_plaatsen", container=row[0])
+periods = data.periods(avail, indicator_id, "gemeente")
+token = sections.select_period(periods, default=periods[-1], container=row[1])
+period, period_type = state.parse_period_token(token)
+region_year = period.year
+
+# Province filter: provinces of the data's year; the map shows the boundaries of a (possibly later) year, so
+# the filter keeps the gemeenten of that province in both years.
+provinces = cache.get("region_names", "provincie", region_year) or cache.get(
+    "region_names", "provincie", region_year + 1
+)
+pv_options = [""] + sorted(provinces, key=lambda c: provinces[c])
+pv_labels = {"": t("sel_all_provinces", lang), **provinces}
+pv = widgets.select(
+    "pv",
+    t("sel_province", lang),
+    pv_options,
+    pv_labels.get,
+    "",
+    "msg_unknown_pv",
+    shown=pv_labels,
+    upper=True,
+    container=row[2],
+)
+
+info = sections.indicator_info(indicator_id)
+measure_options = ["rate", "abs"] if info.get("per_1000") else ["abs"]
+measure = widgets.select(
+    "measure",
+    t("sel_measure", lang),
+    measure_options,
+    {"rate": t("measure_rate", lang), "abs": t("measure_abs", lang)}.get,
+    measure_options[0],
+    "msg_unknown_view",
+    kind="segmented",
+)
+highlight = None
+if "gm" in st.query_params:
+    labels = sections.region_labels("gemeente", lang)
+    highlight, _ = widgets.resolve(
+        "gm", list(labels), None, "msg_unknown_gm", shown=labels, upper=True, aliases=sections.name_aliases("gemeente")
+    )
+    if highlight:
+        widgets.remember("gm", highlight)
+
+only_codes = None
+if pv:
+    md_probe = cache.get("map_data", indicator_id, "gemeente", period, period_type)
+    years = {region_year, md_probe.geometry_year or region_year}
+    parents = [cache.get("provincie_of", y) for y in years]
+    only_codes = sorted({code for mapping in parents for code, parent in mapping.items() if parent == pv})
+
+locations = cache.get("coa_locations")
+if only_codes is not None:
+    locations = locations.filter(pl.col("gemeente_code").is_in(only_codes))
+locations = locations.with_columns(
+    pl.when(pl.col("emergency").fill_null(False))
+    .then(pl.lit(t("op_emergency", lang)))
+    .otherwise(pl.col("type_group").str.replace_all("_", " "))
+    .alias("category"),
+    pl.col("places")
+    .map_elements(lambda v: fmt_number(v, lang), return_dtype=pl.String, skip_nulls=False)
+    .alias("_places"),
+    pl.when(pl.col("emergency").fill_null(False))
+    .then(pl.lit(t("yes", lang)))
+    .otherwise(pl.lit(t("no", lang)))
+    .alias("_emergency"),
+)
+
+
+def add_points(fig: go.Figure) -> None:
+    if locations.height and period.year == 2015:
+        figures.add_points(
+            fig,
+            locations.filter(pl.col("places").is_not_null()),
+            category="category",
+            size="places",
+            hover=[
+                (t("loc_place", lang), "place"),
+                (t("loc_type", lang), "type"),
+                (t("loc_places", lang), "_places"),
+                (t("loc_emergency", lang), "_emergency"),
+            ],
+        )
+
+
+title = t(
+    "op_map",
+    lang,
+    indicator=sections.indicator_label(indicator_id, lang),
+    period=period_label(period, period_type, lang),
+)
+st.subheader(title)
+st.caption(sections.indicator_definition(indicator_id, lang))
+sections.map_section(
+    indicator_id,
+    "gemeente",
+    period,
+    period_type,
+    key="op",
+    measure=measure,
+    highlight=highlight,
+    only_codes=only_codes,
+    add_layers=add_points,
+    no_data_label=t("no_data", lang),
+    height=560,
+)
+
+st.subheader(t("op_locations", lang))
+st.caption(t("op_points", lang))
+widgets.table(
+    locations,
+    {
+        "name": (t("loc_name", lang), "text"),
+        "place": (t("loc_place", lang), "text"),
+        "gemeente_name": (t("sel_gemeente", lang), "text"),
+        "type": (t("loc_type", lang), "text"),
+        "places": (t("loc_places", lang), "int"),
+        "_emergency": (t("loc_emergency", lang), "text"),
+    },
+    key="op_locations_table",
+    height=320,
+)
+if locations.height:
+    sections.render_sources(locations["source_id"].to_list())
+    sections.download_frame(
+        locations.select(
+            "name",
+            "place",
+            "type",
+            "type_group",
+            "places",
+            "emergency",
+            "available_until",
+            "lat",
+            "lon",
+            "gemeente_code",
+            "gemeente_year",
+            "gemeente_name",
+            "source_id",
+        ),
+        "coa_locaties_2015.csv",
+        key="op_locations_csv",
+    )

@@ -1,0 +1,174 @@
+"""Overzicht: headline figures, the chain as three maps side by side, the national asylum series."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, figures, state
+from dashboard.i18n import fmt_number, fmt_value, level_label, period_label, t
+from dashboard.ui import cache, sections, widgets
+
+lang = widgets.start_page("overzicht", "app_title", "ov_intro", params=("level", "period"))
+st.caption(t("ov_data_note", lang))
+avail = cache.get("availability")
+
+
+def national(indicator_id: str, period: tuple[date, str] | None) -> pl.DataFrame:
+    if period is None:
+        return pl.DataFrame()
+    frame = cache.get("values", indicator_id, "land", period[0], period[1])
+    return frame.filter(pl.col("code") == data.NATIONAL)
+
+
+def headline(column, label: str, indicator_id: str, period: tuple[date, str] | None, sub: str | None = None) -> None:
+    frame = national(indicator_id, period)
+    with column.container(border=True, height="stretch"):
+        if frame.height == 0:
+            st.metric(label, "–")
+            return
+        info = sections.indicator_info(indicator_id)
+        st.metric(label, fmt_value(frame["value"][0], info["unit"], lang))
+        if sub:
+            st.caption(sub)
+        sections.render_sources(frame["source_id"].to_list(), derived=frame["status"][0] == "derived")
+
+
+st.subheader(t("ov_headlines", lang))
+cols = st.columns(3) + st.columns(3)
+asylum_period = data.latest_period(avail, "asielverzoeken_en_nareizigers", "land")
+headline(
+    cols[0],
+    t("hl_asylum", lang, period=period_label(*asylum_period, lang) if asylum_period else ""),
+    "asielverzoeken_en_nareizigers",
+    asylum_period,
+)
+
+coa_period = data.latest_period(avail, "coa_plaatsen", "land")
+locations = national("coa_locaties", coa_period)
+headline(
+    cols[1],
+    t("hl_coa", lang, period=period_label(*coa_period, lang) if coa_period else ""),
+    "coa_plaatsen",
+    coa_period,
+    t("hl_coa_sub", lang, n=fmt_number(locations["value"][0], lang)) if locations.height else None,
+)
+
+pct_period = data.latest_period(avail, "realisatie_pct", "land")
+pct = national("realisatie_pct", pct_period)
+headline(
+    cols[2],
+    t("hl_housing", lang, period=period_label(*pct_period, lang) if pct_period else ""),
+    "realisatie",
+    pct_period,
+    t("hl_housing_sub", lang, pct=fmt_value(pct["value"][0], "procent", lang)) if pct.height else None,
+)
+
+pop_period = data.latest_period(avail, "bevolking", "land")
+headline(
+    cols[3],
+    t("hl_population", lang, period=period_label(*pop_period, lang) if pop_period else ""),
+    "bevolking",
+    pop_period,
+)
+
+with cols[4].container(border=True, height="stretch"):
+    integration = data.chain_indicator(cache.warehouse(), avail, "integratie", "gemeente")
+    st.metric(t("hl_integration", lang), "–" if integration is None else "✓")
+    if integration is None:
+        st.markdown(f"**{t('hl_integration_value', lang)}**")
+    gaps = cache.get("gaps", "integratie")
+    st.caption(", ".join(f"{g['publisher']}: {g['source_title']}" for g in gaps.to_dicts()))
+    st.page_link("pages/integratie.py", label=t("nav_integratie", lang), icon=":material/arrow_forward:")
+
+st.subheader(t("ov_chain", lang))
+st.caption(t("ov_chain_help", lang))
+controls = st.columns([1, 2])
+level = sections.select_level(data.MAP_LEVELS, container=controls[0])
+years = cache.get("chain_years", avail, level)
+choice = (
+    sections.select_period(
+        [(date(y, 1, 1), "year") for y in years],
+        default="latest",
+        container=controls[1],
+        extra=[("latest", t("latest_per_theme", lang))],
+    )
+    if years
+    else None
+)
+year = None
+if choice and choice != "latest":
+    parsed = state.parse_period_token(choice)
+    year = parsed[0].year if parsed else None
+
+columns = st.columns(3)
+for column, (theme, _) in zip(columns, data.CHAIN, strict=True):
+    with column:
+        st.markdown(f"**{t('Theme_' + theme, lang)}**")
+        indicator_id = cache.get("chain_indicator", avail, theme, level)
+        period = data.period_in_year(avail, indicator_id, level, year) if indicator_id else None
+        if indicator_id is None or period is None:
+            region_text = f"{level_label('land', lang)} ({level_label(level, lang).lower()})"
+            period_text = str(year) if year else "–"
+            if indicator_id is None:
+                message = t("empty_theme_any", lang, theme=t("theme_" + theme, lang))
+                extra = None
+            else:
+                message = t(
+                    "empty_theme", lang, theme=t("theme_" + theme, lang), region=region_text, period=period_text
+                )
+                held = data.periods(avail, indicator_id, level)
+                extra = t("available_periods", lang, periods=", ".join(period_label(p, k, lang) for p, k in held))
+            widgets.empty_state(message, cache.get("gaps", theme), extra)
+            continue
+        st.caption(f"{sections.indicator_label(indicator_id, lang)} · {period_label(*period, lang)}")
+        sections.map_section(
+            indicator_id,
+            level,
+            period[0],
+            period[1],
+            key=f"ov_{theme}",
+            height=380,
+            no_data_label=t("no_data", lang),
+        )
+
+st.subheader(t("ov_asylum", lang))
+asylum = cache.get("national_series", "asielverzoeken_en_nareizigers")
+if asylum.height:
+    text = [fmt_number(v, lang) for v in asylum["value"].to_list()]
+    tab_chart, tab_table = st.tabs([t("chart", lang), t("table_alt", lang)])
+    with tab_chart:
+        widgets.figure(
+            figures.series(
+                asylum["period"].to_list(),
+                asylum["value"].to_list(),
+                text,
+                axis_title=sections.indicator_label("asielverzoeken_en_nareizigers", lang),
+            ),
+            key="ov_asylum_chart",
+            alt=t("ov_asylum", lang),
+        )
+    with tab_table:
+        widgets.table(
+            asylum.with_columns(pl.col("period").dt.year().alias("jaar")),
+            {"jaar": (t("year", lang), "text"), "value": (t("value", lang), "int")},
+            key="ov_asylum_table",
+            height=300,
+        )
+    sections.render_sources(asylum["source_id"].to_list())
+    sections.download_frame(
+        asylum.select(
+            pl.lit("asielverzoeken_en_nareizigers").alias("indicator_id"),
+            "code",
+            "name",
+            "period",
+            "period_type",
+            "value",
+            "status",
+            "source_id",
+        ),
+        "asielverzoeken_en_nareizigers_NL01.csv",
+        key="ov_asylum_csv",
+    )

@@ -1,0 +1,342 @@
+"""AppTest of every page against a freshly built warehouse: what is shown equals what the warehouse holds,
+URLs round-trip, and bad parameters give a message and a default, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.i18n import fmt_number, fmt_value
+from tests.conftest import REPO, sql
+
+PAGES = ("overzicht", "opvang", "huisvesting", "integratie", "gemeente", "vergelijk", "bronnen", "embed")
+
+
+def open_page(stem: str, embedded: bool = False, **params: str) -> AppTest:
+    """Like opening ``/<stem>?<params>`` in a new browser session (``embedded``: inside an iframe)."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.context["is_embedded"] = embedded
+    if stem == "overzicht":
+        at.query_params.update(params)
+        return at.run()
+    at.run()
+    at.switch_page(f"pages/{stem}.py")
+    at.query_params.clear()
+    at.query_params.update(params)
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def qp(at: AppTest) -> dict[str, str]:
+    return {k: (v if isinstance(v, str) else v[-1]) for k, v in at.query_params.items()}
+
+
+@pytest.fixture(autouse=True)
+def _warehouse(built_warehouse: Path) -> Path:
+    return built_warehouse
+
+
+@pytest.mark.parametrize("stem", PAGES)
+def test_every_page_runs_with_sources_and_table_alternatives(stem: str) -> None:
+    at = open_page(stem)
+    assert_clean(at)
+    if stem != "bronnen":
+        assert any(c.startswith("Bron: ") for c in captions(at)), stem
+    maps = [s for s in plotly_specs(at) if any(d["type"] == "choropleth" for d in s["data"])]
+    # Every map has a table next to it (the "Tabel" tab).
+    assert len(at.dataframe) >= len(maps)
+    for spec in maps:
+        assert spec["layout"]["geo"]["fitbounds"] == "locations"
+        assert spec["layout"]["geo"]["visible"] is False
+
+
+@pytest.mark.parametrize("stem", ["opvang", "gemeente", "bronnen"])
+def test_pages_run_inside_the_frame(stem: str) -> None:
+    """Opened directly, a page still runs through app.py: the language switch is in the sidebar."""
+    at = open_page(stem)
+    assert_clean(at)
+    assert len(at.sidebar.toggle) == 1
+
+
+def test_embedded_view_has_no_controls() -> None:
+    at = open_page("embed", embedded=True, view="map", indicator="coa_plaatsen")
+    assert_clean(at)
+    assert len(at.sidebar.toggle) == 0
+    assert not at.selectbox and not at.multiselect
+
+
+def test_overzicht_headlines_equal_the_warehouse(built_warehouse: Path) -> None:
+    at = open_page("overzicht")
+    assert_clean(at)
+    asylum = sql(
+        built_warehouse,
+        "SELECT value FROM observation WHERE indicator_id = 'asielverzoeken_en_nareizigers' AND region_code = 'NL01' "
+        "ORDER BY period DESC LIMIT 1",
+    )[0][0]
+    places = sql(
+        built_warehouse,
+        "SELECT value FROM observation WHERE indicator_id = 'coa_plaatsen' AND region_code = 'NL01' "
+        "ORDER BY period DESC "
+        "LIMIT 1",
+    )[0][0]
+    values = [m.value for m in at.metric]
+    assert fmt_number(asylum) in values
+    assert fmt_number(places) in values
+    assert "–" in values  # integration: no open data, and the page says who would publish it
+    assert any("DUO" in c for c in captions(at))
+
+
+def coa_day(path: Path) -> str:
+    return str(sql(path, "SELECT max(period) FROM observation WHERE indicator_id = 'coa_plaatsen'")[0][0])
+
+
+def test_opvang_url_round_trip_and_rates(built_warehouse: Path) -> None:
+    day = coa_day(built_warehouse)
+    params = {"indicator": "coa_plaatsen", "period": day, "pv": "PV25", "measure": "rate"}
+    at = open_page("opvang", **params)
+    assert_clean(at)
+    assert qp(at) == params
+    assert at.selectbox(key="w_opvang_indicator").value == "coa_plaatsen"
+    assert at.selectbox(key="w_opvang_pv").value == "PV25"
+    expected = sql(
+        built_warehouse,
+        """SELECT o.region_code, o.value, p.value FROM observation o
+           JOIN observation p ON p.region_code = o.region_code AND p.region_year = o.region_year
+            AND p.indicator_id = 'bevolking' AND p.period = make_date(year(o.period), 1, 1)
+           JOIN region_parent rp ON rp.code = o.region_code AND rp.year = o.region_year
+            AND rp.parent_level = 'provincie'
+           WHERE o.indicator_id = 'coa_plaatsen' AND o.period = ? AND rp.parent_code = 'PV25'""",
+        [day],
+    )
+    table = at.dataframe[0].value
+    shown = {row["code"]: row for row in table.to_dict("records")}
+    assert set(shown) == {code for code, _, _ in expected}
+    for code, value, population in expected:
+        assert shown[code]["value"] == value
+        assert shown[code]["rate"] == pytest.approx(round(value / population * 1000, 2))
+    # The map colours rates; hover carries the absolute number.
+    choropleth = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "choropleth"][0]
+    z = dict(zip(choropleth["locations"], choropleth["z"], strict=True))
+    for code, value, population in expected:
+        if code in z:
+            assert z[code] == pytest.approx(value / population * 1000)
+    points = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "scattergeo"]
+    assert points, "COA locations are drawn as points"
+
+
+def test_opvang_widget_change_updates_the_url() -> None:
+    at = open_page("opvang", indicator="coa_plaatsen")
+    at.selectbox(key="w_opvang_indicator").set_value("noodopvang_plaatsen").run()
+    assert_clean(at)
+    assert qp(at)["indicator"] == "noodopvang_plaatsen"
+    at.selectbox(key="w_opvang_pv").set_value("PV30").run()
+    assert qp(at)["pv"] == "PV30" and qp(at)["indicator"] == "noodopvang_plaatsen"
+
+
+def test_gemeente_page_value_equals_the_observation(built_warehouse: Path) -> None:
+    at = open_page("gemeente", gm="GM0599")
+    assert_clean(at)
+    assert at.selectbox(key="w_gemeente_gm").value == "GM0599"
+    assert qp(at) == {"gm": "GM0599"}
+    name = sql(built_warehouse, "SELECT name FROM region WHERE code = 'GM0599' ORDER BY year DESC LIMIT 1")[0][0]
+    assert any(name in h.value for h in at.header)
+    rows = {}
+    for frame in at.dataframe:
+        for record in frame.value.to_dict("records"):
+            if "indicator" in record:
+                rows[(record["indicator"], record["period"])] = record
+    for indicator_id, label, unit in sql(built_warehouse, "SELECT id, label_nl, unit FROM indicator"):
+        matches = [r for (lbl, _), r in rows.items() if lbl == label]
+        if not matches:
+            continue
+        stored = sql(
+            built_warehouse,
+            "SELECT value FROM observation WHERE indicator_id = ? AND region_code = 'GM0599' ORDER BY period",
+            [indicator_id],
+        )
+        shown = matches[0]["value_text"]
+        if stored:
+            assert shown in {fmt_value(v, unit) for (v,) in stored}, (indicator_id, shown)
+    taakstelling = sql(
+        built_warehouse,
+        "SELECT value FROM observation WHERE indicator_id = 'taakstelling' AND region_code = 'GM0599'",
+    )[0][0]
+    assert any(r["value_text"] == fmt_number(taakstelling) for (lbl, _), r in rows.items() if lbl == "Taakstelling")
+    # The copy-link control reproduces the view.
+    assert any("gemeente?gm=GM0599" in c.value for c in at.code)
+
+
+def test_gemeente_by_name_and_in_english() -> None:
+    at = open_page("gemeente", gm="rotterdam", lang="en")
+    assert_clean(at)
+    assert at.selectbox(key="w_gemeente_gm").value == "GM0599"
+    assert qp(at) == {"gm": "GM0599", "lang": "en"}
+    assert at.title[0].value == "Municipality"
+
+
+def test_huisvesting_months_add_up(built_warehouse: Path) -> None:
+    at = open_page("huisvesting", gm="GM0363", indicator="huisvesting_saldo")
+    assert_clean(at)
+    assert qp(at)["gm"] == "GM0363" and qp(at)["indicator"] == "huisvesting_saldo"
+    half = sql(
+        built_warehouse,
+        "SELECT value FROM observation WHERE indicator_id = 'realisatie' AND region_code = 'GM0363' "
+        "AND period_type = 'half'",
+    )[0][0]
+    months = [f.value for f in at.dataframe if "cumulative" in f.value.columns][0]
+    assert months["cumulative"].iloc[-1] == half
+    # Backlog/lead map: diverging scale centred on zero.
+    choropleth = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "choropleth"][0]
+    assert choropleth["zmid"] == 0 and choropleth["zmin"] == -choropleth["zmax"]
+
+
+@pytest.mark.parametrize(
+    ("stem", "params", "message_part"),
+    [
+        ("gemeente", {"gm": "<script>alert(1)</script>"}, "Gemeente"),
+        ("gemeente", {"gm": "GM0363'; DROP TABLE observation; --"}, "Gemeente"),
+        ("opvang", {"period": "2099JJ00"}, "Periode"),
+        ("opvang", {"indicator": "'; DELETE FROM source; --"}, "indicator"),
+        ("vergelijk", {"level": "wijk"}, "regioniveau"),
+        ("overzicht", {"period": "[x](javascript:alert(1))"}, "Periode"),
+        ("embed", {"view": "../../etc/passwd", "indicator": "coa_plaatsen"}, "weergave"),
+        ("opvang", {"pv": "PV99"}, "provincie"),
+        ("overzicht", {"lang": "xx"}, "taal"),
+    ],
+)
+def test_invalid_parameters_give_a_message_and_a_default(
+    stem: str,
+    params: dict[str, str],
+    message_part: str,
+    built_warehouse: Path,
+) -> None:
+    at = open_page(stem, **params)
+    assert_clean(at)
+    warnings = [w.value for w in at.warning]
+    assert any(message_part.lower() in w.lower() for w in warnings), warnings
+    echoed = [w[w.index("“") : w.index("”")] for w in warnings if "“" in w]
+    assert echoed
+    for text in echoed:
+        assert not set(text) & set("<>;'()[]:/`\\"), text
+    assert not any("<script" in m.value or "javascript:" in m.value for m in at.markdown)
+    invalid = next(iter(params))
+    assert qp(at).get(invalid) != params[invalid], f"{invalid} kept the invalid value"
+    assert sql(built_warehouse, "SELECT count(*) FROM observation")[0][0] > 0
+
+
+def test_vergelijk_keeps_at_most_ten() -> None:
+    codes = [
+        "GM0363",
+        "GM0599",
+        "GM0518",
+        "GM0344",
+        "GM0772",
+        "GM0034",
+        "GM0268",
+        "GM0193",
+        "GM0014",
+        "GM0855",
+        "GM0202",
+        "GM0153",
+    ]
+    at = open_page("vergelijk", level="gemeente", indicator="bevolking", gm=",".join(codes))
+    assert_clean(at)
+    assert any("10" in w.value for w in at.warning)
+    assert at.multiselect(key="w_vergelijk_gm").value == codes[:10]
+    assert qp(at)["gm"] == ",".join(codes[:10])
+    bars = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "bar"][0]
+    assert len(bars["y"]) == 10
+
+
+def test_url_written_after_clicks_reproduces_the_view() -> None:
+    """Click around, copy the address bar, open it in a new session: the same view."""
+    first = open_page("vergelijk")
+    first.segmented_control(key="w_vergelijk_level").set_value("provincie").run()
+    first.selectbox(key="w_vergelijk_indicator").set_value("taakstelling").run()
+    first.multiselect(key="w_vergelijk_gm").set_value(["PV20", "PV31", "PV27"]).run()
+    first.segmented_control(key="w_vergelijk_measure").set_value("abs").run()
+    assert_clean(first)
+    url = qp(first)
+    assert url["level"] == "provincie" and url["gm"] == "PV20,PV31,PV27" and url["indicator"] == "taakstelling"
+    second = open_page("vergelijk", **url)
+    assert_clean(second)
+    assert qp(second) == url
+    assert not second.warning
+    assert plotly_specs(second)[0]["data"] == plotly_specs(first)[0]["data"]
+    assert second.multiselect(key="w_vergelijk_gm").value == ["PV20", "PV31", "PV27"]
+
+
+def test_vergelijk_bars_equal_the_observations(built_warehouse: Path) -> None:
+    at = open_page("vergelijk", level="provincie", indicator="taakstelling", gm="PV27,PV28", measure="abs")
+    assert_clean(at)
+    expected = dict(
+        sql(
+            built_warehouse,
+            "SELECT r.name, o.value FROM observation o "
+            "JOIN region r ON r.code = o.region_code AND r.year = o.region_year "
+            "WHERE o.indicator_id = 'taakstelling' AND o.region_code IN ('PV27', 'PV28') AND o.period_type = 'half'",
+        )
+    )
+    bars = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "bar"][0]
+    assert dict(zip(bars["y"], bars["x"], strict=True)) == expected
+
+
+def test_embed_chart_of_a_national_series() -> None:
+    at = open_page("embed", view="chart", indicator="asielverzoeken_en_nareizigers")
+    assert_clean(at)
+    assert qp(at)["level"] == "land"
+    specs = plotly_specs(at)
+    assert len(specs) == 1 and specs[0]["data"][0]["type"] == "scatter"
+    assert any("80059NED" in c for c in captions(at))
+    assert any("opvang?" in m.value and "indicator=asielverzoeken_en_nareizigers" in m.value for m in at.markdown)
+
+
+def test_embed_map_with_highlight() -> None:
+    at = open_page("embed", view="map", indicator="realisatie_pct", gm="GM0363")
+    assert_clean(at)
+    choropleth = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "choropleth"][0]
+    widths = dict(zip(choropleth["locations"], choropleth["marker"]["line"]["width"], strict=True))
+    assert widths["GM0363"] > max(w for c, w in widths.items() if c != "GM0363")
+
+
+def test_bronnen_lists_every_source(built_warehouse: Path) -> None:
+    at = open_page("bronnen")
+    assert_clean(at)
+    count = sql(built_warehouse, "SELECT count(*) FROM source")[0][0]
+    assert len(at.dataframe[0].value) == count
+    assert {"sha256", "licence", "reference_date"} <= set(at.dataframe[0].value.columns)
+    assert len(at.get("download_button")) == 5
+    glossary = " ".join(m.value for m in at.markdown)
+    assert "nareiziger" in glossary and "gecorrigeerde taakstelling" in glossary
+
+
+def test_missing_warehouse_says_how_to_build_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KETEN_WAREHOUSE", str(tmp_path / "nothing.duckdb"))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert_clean(at)
+    assert [c.value for c in at.code] == ["python -m etl build"]
+    assert at.title[0].value == "Nog geen gegevens"
+
+
+def test_broken_warehouse_says_how_to_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "ketenmonitor.duckdb"
+    broken.write_bytes(b"not a database")
+    monkeypatch.setenv("KETEN_WAREHOUSE", str(broken))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert_clean(at)
+    assert [c.value for c in at.code] == ["python -m etl build"]
