@@ -32,9 +32,9 @@ def test_info_lists_sources_periods_and_row_counts(built_warehouse: Path):
     assert "1975-01-01 .. 2018-01-01" in line and "44 periods" in line
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         regions = con.execute("SELECT count(*) FROM region").fetchone()[0]
-    assert f"region {regions:>27,}".split() == next(
-        x for x in out.splitlines() if x.strip().startswith("region ")
-    ).split()
+    assert (
+        f"region {regions:>27,}".split() == next(x for x in out.splitlines() if x.strip().startswith("region ")).split()
+    )
 
 
 def test_check_fails_on_a_damaged_warehouse_and_names_the_problems(built_warehouse: Path, tmp_path: Path):

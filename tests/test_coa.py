@@ -63,7 +63,10 @@ def test_known_locations(locations):
     # Ter Apel lay in Vlagtwedde in 2015; its label lists three location types.
     ter_apel = location(locations, "Ter Apel - col, pol en vbl")
     assert (ter_apel["places"], ter_apel["gemeente_code"], ter_apel["type"], ter_apel["type_group"]) == (
-        2000, "GM0048", "COL, POL, VBL", "procesopvang"
+        2000,
+        "GM0048",
+        "COL, POL, VBL",
+        "procesopvang",
     )
     # Alkmaar: street and house number as one line, coordinates from the geometry
     alkmaar = location(locations, "Alkmaar")

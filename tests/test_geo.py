@@ -73,8 +73,12 @@ def test_provincie_and_regional_levels(parsed):
         assert parsed[f"geo_provincie_{year}"].region_parents.height == 0
     names = lambda year: dict(parsed[f"geo_provincie_{year}"].regions.select("code", "name").iter_rows())  # noqa: E731
     assert names(2016)["PV21"] == "Friesland" and names(2021)["PV21"] == "Fryslân"
-    expected = {"arbeidsmarktregio": ("AM", 35), "coropgebied": ("CR", 40), "ggdregio": ("GG", 25),
-                "veiligheidsregio": ("VR", 25)}
+    expected = {
+        "arbeidsmarktregio": ("AM", 35),
+        "coropgebied": ("CR", 40),
+        "ggdregio": ("GG", 25),
+        "veiligheidsregio": ("VR", 25),
+    }
     for level, (prefix, n) in expected.items():
         for year in (2024, 2025):
             regions = parsed[f"geo_{level}_{year}"].regions
