@@ -38,7 +38,12 @@ NAAM_2018 = "Codes en namen van gemeenten/Naam (naam)"
 # The CBS headers of the alfabetisch lists; the 2022 copy has them translated to English by its repository owner.
 COLUMNS_NL = ("Gemeentecode", "GemeentecodeGM", "Gemeentenaam", "Provinciecode", "ProvinciecodePV", "Provincienaam")
 COLUMNS_EN = (
-    "MunicipalCode", "MunicipalCodeGM", "MunicipalName", "ProvincialCode", "ProvincialCodePV", "ProvincialName"
+    "MunicipalCode",
+    "MunicipalCodeGM",
+    "MunicipalName",
+    "ProvincialCode",
+    "ProvincialCodePV",
+    "ProvincialName",
 )
 ALFABETISCH = {  # year -> (separator, header)
     2021: (",", COLUMNS_NL),
@@ -176,7 +181,8 @@ def parse_alfabetisch(path: Path, ctx: ParseContext, *, year: int) -> ParseResul
     clash = provincies.filter(pl.col("ProvinciecodePV").is_duplicated())
     if clash.height:
         raise InputError(
-            path, f"provincie code with two names: {clash.select('ProvinciecodePV', 'Provincienaam').rows()}",
+            path,
+            f"provincie code with two names: {clash.select('ProvinciecodePV', 'Provincienaam').rows()}",
             line=clash["_line"][1],
             column=header[5],
         )

@@ -203,9 +203,7 @@ def parse_gemeenten(path: Path, ctx: ParseContext) -> ParseResult:
         # documented nowhere (the total of -15,162 suggests negative = backlog, the opposite of the 2016
         # overview), so it cannot be published next to `huisvesting_saldo` without a source saying which.
     observations = _per_gemeente(rows, status="unofficial")
-    regions = pl.DataFrame(
-        [(code, YEAR, name, "gemeente") for code, name in keys], schema=REGION, orient="row"
-    )
+    regions = pl.DataFrame([(code, YEAR, name, "gemeente") for code, name in keys], schema=REGION, orient="row")
     return ParseResult(regions=regions, observations=observations)
 
 
@@ -332,14 +330,18 @@ def _location_totals(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _per_gemeente(rows: list[tuple[str, str, float]], *, status: str) -> pl.DataFrame:
-    return pl.DataFrame(
-        rows, schema={"indicator_id": pl.String, "region_code": pl.String, "value": pl.Float64}, orient="row"
-    ).select(
-        "indicator_id",
-        "region_code",
-        pl.lit(YEAR, dtype=pl.Int32).alias("region_year"),
-        pl.lit(SNAPSHOT, dtype=pl.Date).alias("period"),
-        pl.lit("day").alias("period_type"),
-        "value",
-        pl.lit(status).alias("status"),
-    ).sort("indicator_id", "region_code")
+    return (
+        pl.DataFrame(
+            rows, schema={"indicator_id": pl.String, "region_code": pl.String, "value": pl.Float64}, orient="row"
+        )
+        .select(
+            "indicator_id",
+            "region_code",
+            pl.lit(YEAR, dtype=pl.Int32).alias("region_year"),
+            pl.lit(SNAPSHOT, dtype=pl.Date).alias("period"),
+            pl.lit("day").alias("period_type"),
+            "value",
+            pl.lit(status).alias("status"),
+        )
+        .sort("indicator_id", "region_code")
+    )

@@ -37,8 +37,17 @@ PREFIXES = {
 }
 # Official number of gemeenten on 1 January (CBS gemeentelijke indeling).
 GEMEENTE_COUNTS = {
-    2016: 390, 2017: 388, 2018: 380, 2019: 355, 2020: 355, 2021: 352, 2022: 345,
-    2023: 342, 2024: 342, 2025: 342, 2026: 342,
+    2016: 390,
+    2017: 388,
+    2018: 380,
+    2019: 355,
+    2020: 355,
+    2021: 352,
+    2022: 345,
+    2023: 342,
+    2024: 342,
+    2025: 342,
+    2026: 342,
 }
 # Regional counts verified against CBS 85755NED "Gebieden in Nederland 2024" (see geo/SOURCES.md).
 REGION_COUNTS = {
@@ -233,10 +242,14 @@ def provincie_parents(
         detail = ", ".join(f"{code} ({n} provincies)" for code, n in wrong.items())
         source = files[provincie_year].name
         raise InputError(path, f"gemeente(n) not inside exactly one provincie of {source}: {detail}")
-    parents = pl.DataFrame(
-        {"code": hits["code"].tolist(), "year": year, "parent_code": hits["parent_code"].tolist()},
-        schema={"code": pl.String, "year": pl.Int32, "parent_code": pl.String},
-    ).with_columns(pl.lit("provincie").alias("parent_level")).sort("code")
+    parents = (
+        pl.DataFrame(
+            {"code": hits["code"].tolist(), "year": year, "parent_code": hits["parent_code"].tolist()},
+            schema={"code": pl.String, "year": pl.Int32, "parent_code": pl.String},
+        )
+        .with_columns(pl.lit("provincie").alias("parent_level"))
+        .sort("code")
+    )
     borrowed = None
     if provincie_year != year:
         borrowed = _regions(provincies, year, "provincie")

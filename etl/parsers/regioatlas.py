@@ -149,8 +149,12 @@ def parse_regioatlas(path: Path, ctx: ParseContext, *, division: Division) -> Pa
         )
     clash = regions.filter(pl.col("region_code").is_duplicated())
     if clash.height:
-        raise InputError(path, f"two names for one {d.level} code: {clash.select('region', 'region_code').rows()}",
-                         line=clash["_line"][1], column=d.column)
+        raise InputError(
+            path,
+            f"two names for one {d.level} code: {clash.select('region', 'region_code').rows()}",
+            line=clash["_line"][1],
+            column=d.column,
+        )
     if regions.height != d.count:
         raise InputError(path, f"{regions.height} {d.level} regions, expected {d.count}", column=d.column)
 
@@ -191,8 +195,12 @@ def _check_gemeenten(frame: pl.DataFrame, path: Path, ctx: ParseContext) -> None
     wrong = frame.filter(pl.Series(resolved) != pl.col("code"))
     if wrong.height:
         row = wrong.row(0, named=True)
-        raise InputError(path, f"gemeente {row['gemeente']!r} does not have code {row['cbs']!r}",
-                         line=row["_line"], column=CODE_COLUMN)
+        raise InputError(
+            path,
+            f"gemeente {row['gemeente']!r} does not have code {row['cbs']!r}",
+            line=row["_line"],
+            column=CODE_COLUMN,
+        )
 
 
 def _classification(path: Path, d: Division) -> dict[str, str]:
@@ -202,7 +210,9 @@ def _classification(path: Path, d: Division) -> dict[str, str]:
         if column not in frame.columns:
             raise InputError(path, f"missing column {column!r} ({d.level} classification)", line=1)
     frame = frame.select(
-        strip(frame, "RegioS").alias("regio"), strip(frame, d.code).alias("code"), strip(frame, d.name).alias("name"),
+        strip(frame, "RegioS").alias("regio"),
+        strip(frame, d.code).alias("code"),
+        strip(frame, d.name).alias("name"),
         "_line",
     ).filter(pl.col("regio").str.starts_with("GM") & (pl.col("code") != ""))
     if frame.height == 0:
