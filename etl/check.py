@@ -41,10 +41,23 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
         if year not in counts:
             failures.append(f"region: no gemeenten for {year}")
 
-    geo = dict(_rows(con, "SELECT year, count(*) FROM region_geometry WHERE level = 'gemeente' GROUP BY year"))
-    for year, n in sorted(geo.items()):
-        if n != GEMEENTE_COUNTS.get(year):
+    # Official boundaries cover every gemeente; an unofficial layer (TNO's 2015 map lacks Nissewaard and
+    # Krimpenerwaard) may have gaps, but no shape may belong to an unknown region.
+    geo = _rows(
+        con,
+        """SELECT g.year, count(*), bool_and(s.status = 'official') FROM region_geometry g
+           JOIN source s ON s.id = g.source_id WHERE g.level = 'gemeente' GROUP BY g.year ORDER BY g.year""",
+    )
+    for year, n, official in geo:
+        if official and n != GEMEENTE_COUNTS.get(year):
             failures.append(f"region_geometry: {n} gemeente shapes in {year}, expected {GEMEENTE_COUNTS.get(year)}")
+    stray = _rows(
+        con,
+        """SELECT g.code, g.year FROM region_geometry g
+           ANTI JOIN region r ON r.code = g.code AND r.year = g.year ORDER BY ALL LIMIT 5""",
+    )
+    for code, year in stray:
+        failures.append(f"region_geometry: shape for unknown region {code} ({year})")
 
     orphans = _rows(
         con,

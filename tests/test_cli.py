@@ -50,6 +50,25 @@ def test_check_fails_on_a_damaged_warehouse_and_names_the_problems(built_warehou
     assert "unknown region GM0788 (2016)" in result.stderr
 
 
+def test_check_allows_gaps_only_in_unofficial_boundaries(built_warehouse: Path, tmp_path: Path):
+    """TNO's unofficial 2015 layer lacks two gemeenten and passes; an official year with a gap, or a shape of
+    an unknown region, fails."""
+    assert etl("check", "--warehouse", str(built_warehouse)).returncode == 0
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        shapes_2015 = con.execute("SELECT count(*) FROM region_geometry WHERE year = 2015").fetchone()[0]
+    assert shapes_2015 == 391
+    damaged = tmp_path / "damaged.duckdb"
+    shutil.copy2(built_warehouse, damaged)
+    with duckdb.connect(str(damaged)) as con:
+        con.execute("DELETE FROM region_geometry WHERE code = 'GM0363' AND year = 2020")
+        con.execute("UPDATE region_geometry SET code = 'GM9999' WHERE code = 'GM0363' AND year = 2015")
+    result = etl("check", "--warehouse", str(damaged))
+    assert result.returncode == 1
+    assert "354 gemeente shapes in 2020, expected 355" in result.stderr
+    assert "shape for unknown region GM9999 (2015)" in result.stderr
+    assert "in 2015" not in result.stderr.replace("GM9999 (2015)", "")
+
+
 def test_check_and_info_on_a_missing_file_say_how_to_build(tmp_path: Path):
     for command in ("check", "info"):
         result = etl(command, "--warehouse", str(tmp_path / "none.duckdb"))

@@ -125,6 +125,24 @@ def test_gemeente_regions(gemeenten):
     assert names["GM1680"] == "Aa en Hunze"
 
 
+def test_gemeente_map_shapes(gemeenten, snapshot: Path):
+    """The 2015 layer becomes that year's map: one simplified shape per gemeente, small enough to send."""
+    shapes = gemeenten.geometries
+    assert shapes.height == 391 and set(shapes["year"]) == {2015} and set(shapes["level"]) == {"gemeente"}
+    assert set(shapes["code"]) == set(gemeenten.regions["code"])
+    assert "GM1930" not in set(shapes["code"])  # Nissewaard (2015) is missing from TNO's layer
+    assert sum(len(g) for g in shapes["geojson"]) <= 200_000
+    geometry = {code: shapely.geometry.shape(json.loads(g)) for code, g in shapes.select("code", "geojson").iter_rows()}
+    assert all(shape.is_valid and not shape.is_empty for shape in geometry.values())
+    # Simplified, not moved: each map shape covers >= 90% of the original (specks and ~300 m of coast go).
+    original = coa.gemeente_layer(snapshot / coa.PATH_GEMEENTEN).set_index("code").geometry
+    for code in ("GM0363", "GM0014", "GM0088", "GM1680"):  # Amsterdam, Groningen, Schiermonnikoog, Aa en Hunze
+        overlap = geometry[code].intersection(original[code]).area / original[code].area
+        assert overlap >= 0.90, code
+    # Specks under 1 km2 are dropped, but an island gemeente keeps its (only large) part.
+    assert geometry["GM0088"].area > 0
+
+
 def test_gemeente_places(gemeenten):
     obs = gemeenten.observations
     assert set(obs["status"]) == {"unofficial"} and set(obs["region_year"]) == {2015}

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import polars as pl
 import shapely
@@ -25,7 +26,8 @@ from pyproj import Transformer
 from shapely.errors import ShapelyError
 
 from etl.errors import InputError
-from etl.model import COA_LOCATION, REGION, ParseResult
+from etl.model import COA_LOCATION, REGION, REGION_GEOMETRY, ParseResult
+from etl.parsers.geo import map_shapes
 from etl.readers import read_json
 from etl.sources import ParseContext, SourceSpec
 
@@ -39,6 +41,13 @@ REPO_NOTE = (
     "Repository TNOCS/csWeb-example, path public/data/projects/Vluchtelingen/{file}, last changed in commit "
     "737d8240cb9a93e49b1889d0f8329b0f20392fea (snapshot HEAD 49ff51159db0a87bb6fabd499ff395b6df41d4ce). "
 )
+# TNO's 2015 layer is far more detailed than the CBS/PDOK files (69,400 vertices, 706 parts, many of them
+# specks along the coast). For its map, parts under MAP_MIN_PART_M2 go (a gemeente keeps its largest part)
+# and a coarser simplification (~300-450 m, under one pixel of a national map) keeps it near 150 KB.
+MAP_MIN_PART_M2 = 1_000_000
+MAP_SIMPLIFY_DEGREES = 0.004
+MAP_GRID_DEGREES = 1e-3
+EQUAL_AREA_CRS = 28992  # Amersfoort / RD New, for part areas in square metres
 # A location outside every polygon (simplified coastline, a gap in the layer) may take the nearest gemeente
 # when it lies at most this far away; further out it is an error.
 MAX_NEAREST_METRES = 500.0
@@ -184,6 +193,27 @@ def _gemeente_layer(path: Path) -> tuple[tuple[tuple[str, str], ...], tuple[shap
     return tuple(keys), tuple(shapes)
 
 
+def gemeente_layer(path: Path) -> gpd.GeoDataFrame:
+    """The 2015 gemeenten as columns code, name, geometry (EPSG:4326), like ``geo.read_layer``: the only
+    boundaries of that year, used for its map and its crosswalk rows."""
+    keys, shapes = _gemeente_layer(path)
+    return gpd.GeoDataFrame(
+        {"code": [code for code, _ in keys], "name": [name for _, name in keys]}, geometry=list(shapes), crs=4326
+    )
+
+
+def _without_specks(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Each gemeente without polygon parts under ``MAP_MIN_PART_M2``, keeping at least its largest part."""
+    parts = layer[["code", "geometry"]].explode(index_parts=False).reset_index(drop=True)
+    area = parts.to_crs(EQUAL_AREA_CRS).area
+    largest = area.groupby(parts["code"]).transform("max")
+    kept = parts[(area >= MAP_MIN_PART_M2) | (area == largest)]
+    merged = kept.dissolve(by="code", sort=False).reindex(layer["code"])
+    return gpd.GeoDataFrame(
+        {"code": layer["code"].tolist(), "name": layer["name"].tolist()}, geometry=merged.geometry.values, crs=layer.crs
+    )
+
+
 def parse_gemeenten(path: Path, ctx: ParseContext) -> ParseResult:
     keys, _ = _gemeente_layer(path)
     features = _features(path)
@@ -204,7 +234,12 @@ def parse_gemeenten(path: Path, ctx: ParseContext) -> ParseResult:
         # overview), so it cannot be published next to `huisvesting_saldo` without a source saying which.
     observations = _per_gemeente(rows, status="unofficial")
     regions = pl.DataFrame([(code, YEAR, name, "gemeente") for code, name in keys], schema=REGION, orient="row")
-    return ParseResult(regions=regions, observations=observations)
+    layer = _without_specks(gemeente_layer(path))
+    shapes = map_shapes(path, layer, MAP_SIMPLIFY_DEGREES, MAP_GRID_DEGREES)
+    geometries = pl.DataFrame(
+        {"code": layer["code"].tolist(), "year": YEAR, "level": "gemeente", "geojson": shapes}, schema=REGION_GEOMETRY
+    )
+    return ParseResult(regions=regions, observations=observations, geometries=geometries)
 
 
 # ---------------------------------------------------------------- locations

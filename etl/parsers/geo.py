@@ -208,10 +208,12 @@ def _regions(layer: gpd.GeoDataFrame, year: int, level: str) -> pl.DataFrame:
     )
 
 
-def map_shapes(path: Path, layer: gpd.GeoDataFrame) -> list[str]:
+def map_shapes(
+    path: Path, layer: gpd.GeoDataFrame, simplify: float = SIMPLIFY_DEGREES, grid: float = GRID_DEGREES
+) -> list[str]:
     """Simplified, grid-rounded GeoJSON geometry strings (EPSG:4326), one per region, none empty."""
-    shapes = shapely.simplify(layer.geometry.values, SIMPLIFY_DEGREES, preserve_topology=True)
-    shapes = shapely.set_precision(shapes, GRID_DEGREES)
+    shapes = shapely.simplify(layer.geometry.values, simplify, preserve_topology=True)
+    shapes = shapely.set_precision(shapes, grid)
     shapes = shapely.make_valid(shapes, method="structure", keep_collapsed=False)
     lost = [code for code, shape in zip(layer["code"], shapes, strict=True) if shape is None or shape.is_empty]
     if lost:
