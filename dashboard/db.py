@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
@@ -30,8 +31,20 @@ class WarehouseMissing(RuntimeError):
     pass
 
 
+def _frozen(value: object) -> object:
+    return tuple(_frozen(v) for v in value) if isinstance(value, list | tuple) else value
+
+
 class Warehouse:
-    """One read-only connection; each query runs on its own cursor so sessions can share the object."""
+    """One read-only connection; each query runs on its own cursor so sessions can share the object.
+
+    Results are memoised by SQL text and parameters: the file is opened read-only and a rebuild replaces it
+    (the UI opens a new ``Warehouse`` when the file's modification time changes), so a result never goes
+    stale. This lets one page combine many level-wide queries (a gemeente profile needs each indicator's
+    values for the whole country) without asking DuckDB the same question twice.
+    """
+
+    MEMO_ENTRIES = 2048
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
@@ -39,17 +52,27 @@ class Warehouse:
             raise WarehouseMissing(str(self.path))
         self._con = duckdb.connect(str(self.path), read_only=True)
         self._lock = threading.Lock()
+        self._memo: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
 
     def close(self) -> None:
         self._con.close()
 
     def query(self, sql: str, params: list | tuple = ()) -> pl.DataFrame:
+        key = (sql, _frozen(params))
         with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
             cursor = self._con.cursor()
         try:
-            return cursor.sql(sql, params=list(params)).pl()
+            frame = cursor.sql(sql, params=list(params)).pl()
         finally:
             cursor.close()
+        with self._lock:
+            self._memo[key] = frame
+            if len(self._memo) > self.MEMO_ENTRIES:
+                self._memo.popitem(last=False)
+        return frame
 
     # --- catalogue -------------------------------------------------------------------------------------
     def indicators(self) -> pl.DataFrame:

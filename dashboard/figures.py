@@ -9,7 +9,7 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import palette
+from dashboard import geo, palette
 
 FONT = dict(family="sans-serif", size=13)
 
@@ -64,13 +64,11 @@ def choropleth(
     ``frame`` has ``code`` and ``name``; ``hover`` lists (label, column) pairs of pre-formatted text.
     Regions in the geometry without a value get one grey no-data trace, so each region is drawn once.
     """
-    all_codes = [feature["id"] for feature in geojson["features"]]
-    names = {feature["id"]: feature["properties"].get("name", feature["id"]) for feature in geojson["features"]}
+    all_codes = geo.codes(geojson)
+    names = geo.names(geojson)
     present = frame.filter(pl.col("code").is_in(all_codes) & pl.col(color).is_not_null())
     codes = present["code"].to_list()
     values = present[color].to_list()
-    line_width = [2.5 if code == highlight else 0.4 for code in codes]
-    line_color = [palette.HIGHLIGHT if code == highlight else palette.OUTLINE for code in codes]
     customdata = present.select("name", *[column for _, column in hover]).rows()
     template = (
         "<b>%{customdata[0]}</b>"
@@ -84,7 +82,7 @@ def choropleth(
     fig = go.Figure()
     fig.add_trace(
         go.Choropleth(
-            geojson=geojson,
+            geojson=geo.for_trace(geojson, codes),
             locations=codes,
             z=values,
             featureidkey="id",
@@ -92,7 +90,7 @@ def choropleth(
             zmid=midpoint if diverging else None,
             zmin=zmin,
             zmax=zmax,
-            marker=dict(line=dict(width=line_width, color=line_color)),
+            marker=dict(line=_outline(codes, highlight)),
             customdata=customdata,
             hovertemplate=template,
             colorbar=dict(
@@ -112,18 +110,13 @@ def choropleth(
     if missing:
         fig.add_trace(
             go.Choropleth(
-                geojson=geojson,
+                geojson=geo.for_trace(geojson, missing),
                 locations=missing,
                 z=[0] * len(missing),
                 featureidkey="id",
                 colorscale=[[0, palette.NO_DATA], [1, palette.NO_DATA]],
                 showscale=False,
-                marker=dict(
-                    line=dict(
-                        width=[2.5 if code == highlight else 0.4 for code in missing],
-                        color=[palette.HIGHLIGHT if code == highlight else palette.OUTLINE for code in missing],
-                    )
-                ),
+                marker=dict(line=_outline(missing, highlight)),
                 customdata=[[names[code]] for code in missing],
                 hovertemplate=f"<b>%{{customdata[0]}}</b><br>{no_data_label}<extra></extra>",
                 name="",
@@ -131,6 +124,17 @@ def choropleth(
         )
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     return _layout(fig, height, title, lang)
+
+
+def _outline(codes: list[str], highlight: str | None) -> dict:
+    """Thin grey borders; a thick one around ``highlight``. Per-shape arrays only when it is among ``codes``
+    (they cost bytes on every map)."""
+    if highlight not in codes:
+        return dict(width=0.4, color=palette.OUTLINE)
+    return dict(
+        width=[2.5 if code == highlight else 0.4 for code in codes],
+        color=[palette.HIGHLIGHT if code == highlight else palette.OUTLINE for code in codes],
+    )
 
 
 def _date_format(values: list) -> str:

@@ -159,6 +159,15 @@ def test_choropleth_draws_each_region_once(wh: Warehouse, avail) -> None:
     fig = figures.choropleth(collection, shapes, color="rate", hover=[("a", "_abs")], colorbar_title="r")
     drawn = [code for trace in fig.data for code in trace.locations]
     assert sorted(drawn) == sorted(geo.codes(collection))
+    assert len(fig.data) == 2  # values and a grey no-data trace (TNO's layer has gemeenten without places)
+    # Each shape is sent once, in the trace that draws it, with nothing but its id and geometry.
+    for trace in fig.data:
+        assert [f["id"] for f in trace.geojson["features"]] == [
+            c for c in geo.codes(collection) if c in trace.locations
+        ]
+        assert all(set(f) == {"type", "id", "geometry"} for f in trace.geojson["features"])
+    spec = json.loads(fig.to_json())
+    assert sum(len(t["geojson"]["features"]) for t in spec["data"]) == len(geo.codes(collection))
     assert fig.layout.geo.fitbounds == "locations" and fig.layout.geo.visible is False
 
 
