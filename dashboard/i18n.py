@@ -207,10 +207,20 @@ LABELS: dict[str, tuple[str, str]] = {
     # Opvang
     "op_intro": (
         "Opvangplaatsen van het COA per gemeente in november 2015, de piek van de opvangcrisis. Het bestand is een "
-        "momentopname die TNO samenstelde uit COA.nl; het is onvolledig (75 locaties) en onofficieel.",
+        "momentopname die TNO samenstelde uit COA.nl; het is onvolledig (75 locaties, waarvan één het hoofdkantoor) "
+        "en onofficieel.",
         "COA reception places per municipality in November 2015, the peak of the reception crisis. The file is a "
-        "snapshot TNO compiled from COA.nl; it is incomplete (75 locations) and unofficial.",
+        "snapshot TNO compiled from COA.nl; it is incomplete (75 locations, one of them the head office) and "
+        "unofficial.",
     ),
+    # COA location groups (etl.parsers.coa.TYPE_GROUPS)
+    "tg_azc": ("azc", "asylum seekers' centre (azc)"),
+    "tg_noodopvang": ("noodopvang", "emergency reception"),
+    "tg_gezinslocatie": ("gezinslocatie", "family location"),
+    "tg_procesopvang": ("procesopvang (COL/POL)", "process reception (COL/POL)"),
+    "tg_aanvullende_opvang": ("aanvullende opvang", "supplementary reception"),
+    "tg_other": ("nieuw, in aanbouw", "new, being converted"),
+    "tg_kantoor": ("hoofdkantoor (geen opvang)", "head office (no reception)"),
     "op_map": ("{indicator} per gemeente, {period}", "{indicator} per municipality, {period}"),
     "op_points": ("COA-locaties (grootte = plaatsen)", "COA locations (size = places)"),
     "op_ranking": ("Rangorde", "Ranking"),
@@ -299,6 +309,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "gm_compare_peer": ("Vergelijkbare gemeenten (mediaan)", "Similar municipalities (median)"),
     "gm_compare_nl": ("Nederland", "Netherlands"),
     "gm_compare_peer_short": ("Vergelijkbaar", "Similar"),
+    "gm_compare_pv_mean": ("Provincie (gem.)", "Province (mean)"),
+    "gm_compare_nl_mean": ("Nederland (gem.)", "Netherlands (mean)"),
+    "gm_mean_help": (
+        "Gemiddelde per gemeente: het totaal gedeeld door het aantal gemeenten.",
+        "Mean per municipality: the total divided by the number of municipalities.",
+    ),
+    "hv_gemeente_short": ("Realisatie per maand", "Realisation per month"),
     "gm_basis": ("Grondslag", "Basis"),
     "basis_rate": ("per 1.000 inwoners", "per 1,000 inhabitants"),
     "basis_pct": ("percentage", "percentage"),

@@ -109,14 +109,21 @@ for theme in data.PROFILE_THEMES:
     row = st.container(horizontal=True, wrap=True, gap="medium")
     cols = [row] * 4
     cols[0].metric(t("gm_compare_gm", lang), headline["gemeente"], width=150)
-    cols[1].metric(t("gm_compare_pv", lang), headline["provincie"], width=150)
+    # For absolute numbers the province and country figures are a mean per gemeente, not their totals.
+    mean = comparison.basis == "abs"
+    mean_help = t("gm_mean_help", lang) if mean else None
+    cols[1].metric(
+        t("gm_compare_pv_mean" if mean else "gm_compare_pv", lang), headline["provincie"], help=mean_help, width=150
+    )
     cols[2].metric(
         f"{t('gm_compare_peer_short', lang)} (n={comparison.peer_count})",
         fmt_basis(comparison.peers, comparison.basis),
         help=t("gm_compare_peer", lang),
         width=150,
     )
-    cols[3].metric(t("gm_compare_nl", lang), headline["nederland"], width=150)
+    cols[3].metric(
+        t("gm_compare_nl_mean" if mean else "gm_compare_nl", lang), headline["nederland"], help=mean_help, width=150
+    )
     if comparison.gemeente is None:
         year = comparison.period.year
         detail = (
@@ -168,7 +175,7 @@ for theme in data.PROFILE_THEMES:
                                 for k, c in (("monthly", "monthly"), ("cumulative", "cumulative"), ("target", "target"))
                             },
                             height=260,
-                            title=t("hv_gemeente", lang, name=name),
+                            title=t("hv_gemeente_short", lang),
                         ),
                         key=f"gm_trend_{indicator_id}",
                     )

@@ -76,10 +76,11 @@ if pv:
 locations = cache.get("coa_locations")
 if only_codes is not None:
     locations = locations.filter(pl.col("gemeente_code").is_in(only_codes))
+group_labels = {g: t(f"tg_{g}", lang) for g in locations["type_group"].unique().to_list() if g}
 locations = locations.with_columns(
     pl.when(pl.col("emergency").fill_null(False))
     .then(pl.lit(t("op_emergency", lang)))
-    .otherwise(pl.col("type_group").str.replace_all("_", " "))
+    .otherwise(pl.col("type_group").replace_strict(group_labels, default=pl.col("type_group")))
     .alias("category"),
     pl.col("places")
     .map_elements(lambda v: fmt_number(v, lang), return_dtype=pl.String, skip_nulls=False)
@@ -95,7 +96,8 @@ def add_points(fig: go.Figure) -> None:
     if locations.height and period.year == 2015:
         figures.add_points(
             fig,
-            locations.filter(pl.col("places").is_not_null()),
+            # The head office is in the table (it is in the file) but is no reception location.
+            locations.filter(pl.col("places").is_not_null() & (pl.col("type_group") != "kantoor")),
             category="category",
             size="places",
             hover=[

@@ -36,9 +36,11 @@ info = sections.indicator_info(indicator_id)
 unit = info["unit"]
 
 labels = sections.region_labels(level, lang)
-held = cache.get("series_codes", indicator_id, level)
-options = sorted([c for c in labels if c in held], key=lambda c: (labels[c].lower(), c))
-default = [c for c in cache.get("largest", avail, level, 400) if c in options][:5] or options[:5]
+# Any region can be picked (a link from the Gemeente page carries its gm); one without data for this
+# indicator is named under the chart. The default is the five largest that do have data.
+held = set(cache.get("series_codes", indicator_id, level))
+options = sorted(labels, key=lambda c: (labels[c].lower(), c))
+default = [c for c in cache.get("largest", avail, level, 400) if c in held][:5] or sorted(held)[:5]
 codes = widgets.multiselect(
     "gm",
     t("sel_regions", lang, n=state.MAX_COMPARE),

@@ -296,6 +296,22 @@ def test_vergelijk_bars_equal_the_observations(built_warehouse: Path) -> None:
     assert dict(zip(bars["y"], bars["x"], strict=True)) == expected
 
 
+def test_vergelijk_accepts_a_gemeente_without_data_and_says_so(built_warehouse: Path) -> None:
+    """A link from Amsterdam's Gemeente page keeps Amsterdam even on an indicator the source lacks it for."""
+    held = sql(
+        built_warehouse,
+        "SELECT count(*) FROM observation WHERE indicator_id = 'coa_plaatsen' AND region_code = 'GM0363'",
+    )[0][0]
+    assert held == 0  # TNO's 2015 file lists no COA location in Amsterdam
+    at = open_page("vergelijk", level="gemeente", indicator="coa_plaatsen", gm="GM0363,GM0518")
+    assert_clean(at)
+    assert not at.warning and not at.info
+    assert at.multiselect(key="w_vergelijk_gm").value == ["GM0363", "GM0518"]
+    assert any(c.startswith("Geen gegevens") and "Amsterdam" in c for c in captions(at))
+    bars = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "bar"][0]
+    assert list(bars["y"]) == ["'s-Gravenhage"]
+
+
 def test_embed_chart_of_a_national_series() -> None:
     at = open_page("embed", view="chart", indicator="asielverzoeken_en_nareizigers")
     assert_clean(at)

@@ -91,24 +91,44 @@ def browser():
         b.close()
 
 
-def _open(browser, url: str, width: int = 1280):
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def _wait_until_drawn(page) -> None:
+    """Wait for the script run to finish, for lazily loaded elements (tables) to replace their skeletons and
+    for every Plotly chart to have drawn its SVG."""
+    page.wait_for_selector('[data-testid="stHeading"], [data-testid="stPlotlyChart"]', timeout=60_000)
+    # Streamlit reports a finished script run by hiding its status widget.
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                 && !document.querySelector('[data-testid="stSkeleton"]')""",
+        timeout=60_000,
+    )
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .filter(c => c.offsetParent !== null)
+                 .every(c => c.querySelector('.main-svg'))""",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(500)
+
+
+def _open(browser, url: str, width: int = 1280, height: int = 900):
+    # A Dutch browser, as most readers have: Streamlit's localized numbers then read 1.234,5.
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="nl-NL")
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector('[data-testid="stMain"]', timeout=30_000)
-    # Streamlit reports a finished script run by hiding its status widget; wait for "running" to end.
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(800)
+    _wait_until_drawn(page)
     return page
 
 
 @pytest.mark.parametrize("stem", PAGES)
 def test_page_renders_without_error(server, browser, stem):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = _open(browser, f"{server}/{stem}?gm=GM0363")
+    # Streamlit scrolls inside its main block, so a tall window is what makes the screenshot show the page.
+    page = _open(browser, f"{server}/{stem}?gm=GM0363", height=3200)
     try:
         assert page.locator('[data-testid="stException"]').count() == 0, page.inner_text("body")[:2000]
         assert page.locator('[data-testid="stHeading"], h1').count() >= 1
-        page.screenshot(path=str(SHOTS / f"{stem or 'overzicht'}-1280.png"), full_page=True)
+        assert page.locator('[data-testid="stAlert"]').filter(has_text="onbekend").count() == 0
+        page.screenshot(path=str(SHOTS / f"{stem or 'overzicht'}-1280.png"))
     finally:
         page.close()
 
@@ -116,24 +136,49 @@ def test_page_renders_without_error(server, browser, stem):
 @pytest.mark.parametrize("stem", ["", "gemeente", "huisvesting"])
 def test_phone_width_has_no_horizontal_scroll(server, browser, stem):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = _open(browser, f"{server}/{stem}?gm=GM0363", width=390)
+    page = _open(browser, f"{server}/{stem}?gm=GM0363", width=390, height=2400)
     try:
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        page.screenshot(path=str(SHOTS / f"{stem or 'overzicht'}-390.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{stem or 'overzicht'}-390.png"))
         assert overflow <= 2
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()
 
 
-def test_gemeente_map_has_one_shape_per_gemeente(server, browser, built_warehouse):
+@pytest.mark.parametrize("year, period", [(2016, "2016HJ01"), (2015, "2015-11-03")])
+def test_gemeente_map_has_one_shape_per_gemeente(server, browser, built_warehouse, year, period):
+    """The embed map draws one shape per gemeente of the data's own year: 390 official shapes for 2016; TNO's
+    2015 layer has 391 (Nissewaard and Krimpenerwaard, new in 2015, are missing from it)."""
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        expected = con.execute("SELECT count(*) FROM region WHERE level='gemeente' AND year=2016").fetchone()[0]
-    page = _open(browser, f"{server}/embed?view=map&indicator=taakstelling&period=2016-01-01&level=gemeente")
+        expected = con.execute(
+            "SELECT count(*) FROM region_geometry WHERE level = 'gemeente' AND year = ?", [year]
+        ).fetchone()[0]
+    indicator = "taakstelling" if year == 2016 else "coa_plaatsen"
+    page = _open(browser, f"{server}/embed?view=map&indicator={indicator}&period={period}&level=gemeente")
     try:
         page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=30_000)
         shapes = page.locator(".js-plotly-plot .choroplethlocation").count()
-        page.screenshot(path=str(SHOTS / "embed-map.png"), full_page=True)
-        assert shapes == expected == 390
+        page.screenshot(path=str(SHOTS / f"embed-map-{year}.png"))
+        assert page.locator('[data-testid="stAlert"]').count() == 0  # the parameters were all accepted
+        assert shapes == expected == {2016: 390, 2015: 391}[year]
+    finally:
+        page.close()
+
+
+def test_embed_works_inside_an_iframe(server, browser):
+    """A host page with an <iframe> on ?embed=true gets the map, its source line and the link, no menu."""
+    page = browser.new_page(viewport={"width": 900, "height": 1100}, locale="nl-NL")
+    try:
+        src = f"{server}/embed?embed=true&view=map&indicator=realisatie_pct&period=2016HJ01&level=gemeente"
+        page.set_content(f'<h1>Gemeenteblad</h1><iframe src="{src}" width="800" height="950"></iframe>')
+        frame = page.frame_locator("iframe")
+        frame.locator(".js-plotly-plot .choroplethlocation").first.wait_for(timeout=60_000)
+        assert frame.locator(".js-plotly-plot .choroplethlocation").count() == 390
+        assert frame.get_by_text("Bron:").count() >= 1
+        assert frame.get_by_role("link", name="Open in het volledige dashboard").count() == 1
+        assert frame.locator('[data-testid="stSidebar"]').count() == 0
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(SHOTS / "embed-iframe.png"))
     finally:
         page.close()

@@ -45,6 +45,14 @@ def test_glossary_covers_the_terms_the_issue_names() -> None:
     assert all(d_nl and d_en for _, _, d_nl, d_en in i18n.GLOSSARY)
 
 
+def test_every_coa_location_group_has_a_label() -> None:
+    """The Opvang legend labels each group the ETL can produce; an unlabelled one would be a KeyError."""
+    from etl.parsers.coa import TYPE_GROUPS
+
+    for group in set(TYPE_GROUPS.values()):
+        assert i18n.t(f"tg_{group}", "nl") and i18n.t(f"tg_{group}", "en") != f"tg_{group}"
+
+
 def test_pages_only_use_known_label_keys() -> None:
     """Every literal key passed to t() in the app exists (a missing key would raise on screen)."""
     used = set()

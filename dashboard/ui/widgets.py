@@ -292,7 +292,8 @@ def table(frame: pl.DataFrame, columns: Mapping[str, tuple[str, str]], key: str,
         if kind == "int":
             config[column] = st.column_config.NumberColumn(label, format="localized")
         elif kind == "rate":
-            config[column] = st.column_config.NumberColumn(label, format="%.2f")
+            # In the reader's own number format (3,5 in a Dutch browser); values are rounded to 2 decimals below.
+            config[column] = st.column_config.NumberColumn(label, format="localized")
         elif kind == "pct":
             config[column] = st.column_config.NumberColumn(label, format="%.1f%%")
         elif kind == "date":
