@@ -160,23 +160,7 @@ for theme in data.PROFILE_THEMES:
             if months.height:
                 with trend_cols[slot % 2]:
                     widgets.figure(
-                        figures.realisation(
-                            months["period"].to_list(),
-                            months["monthly"].to_list(),
-                            months["cumulative"].to_list(),
-                            months["target"].to_list(),
-                            labels={
-                                "monthly": t("hv_monthly", lang),
-                                "cumulative": t("hv_cumulative", lang),
-                                "target": t("hv_prorata", lang),
-                            },
-                            text={
-                                k: [fmt_number(v, lang) for v in months[c]]
-                                for k, c in (("monthly", "monthly"), ("cumulative", "cumulative"), ("target", "target"))
-                            },
-                            height=260,
-                            title=t("hv_gemeente_short", lang),
-                        ),
+                        sections.realisation_figure(months, lang, height=260, title=t("hv_gemeente_short", lang)),
                         key=f"gm_trend_{indicator_id}",
                     )
                 slot += 1

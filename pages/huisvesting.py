@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, figures, state
-from dashboard.i18n import fmt_number, fmt_value, period_label, t
+from dashboard.i18n import fmt_value, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("huisvesting", "nav_huisvesting", "hv_intro", params=("indicator", "period", "gm"))
@@ -63,26 +63,10 @@ if gm:
     if months.height == 0:
         st.info(t("hv_no_monthly", lang, name=names.get(gm, gm)))
     else:
-        fmt = lambda values: [fmt_number(v, lang) for v in values]  # noqa: E731
         tab_chart, tab_table = st.tabs([t("chart", lang), t("table_alt", lang)])
         with tab_chart:
             widgets.figure(
-                figures.realisation(
-                    months["period"].to_list(),
-                    months["monthly"].to_list(),
-                    months["cumulative"].to_list(),
-                    months["target"].to_list(),
-                    labels={
-                        "monthly": t("hv_monthly", lang),
-                        "cumulative": t("hv_cumulative", lang),
-                        "target": t("hv_prorata", lang),
-                    },
-                    text={
-                        "monthly": fmt(months["monthly"]),
-                        "cumulative": fmt(months["cumulative"]),
-                        "target": [fmt_number(v, lang, 1) for v in months["target"]],
-                    },
-                ),
+                sections.realisation_figure(months, lang),
                 key="hv_months_chart",
                 alt=t("hv_gemeente", lang, name=names.get(gm, gm)),
             )

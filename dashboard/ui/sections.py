@@ -297,6 +297,30 @@ def map_section(
     return md
 
 
+def realisation_figure(months: pl.DataFrame, lang: str, *, height: int = 360, title: str | None = None) -> go.Figure:
+    """One gemeente's housed permit holders per month and cumulative, against its pro-rata target
+    (``data.housing_months``); used full-size on Huisvesting and small on the Gemeente page."""
+    return figures.realisation(
+        months["period"].to_list(),
+        months["monthly"].to_list(),
+        months["cumulative"].to_list(),
+        months["target"].to_list(),
+        labels={
+            "monthly": t("hv_monthly", lang),
+            "cumulative": t("hv_cumulative", lang),
+            "target": t("hv_prorata", lang),
+        },
+        text={
+            "monthly": [fmt_number(v, lang) for v in months["monthly"]],
+            "cumulative": [fmt_number(v, lang) for v in months["cumulative"]],
+            "target": [fmt_number(v, lang, 1) for v in months["target"]],
+        },
+        height=height,
+        title=title,
+        lang=lang,
+    )
+
+
 def render_sources(value_ids, *, population_ids=(), boundary_ids=(), derived: bool = False) -> None:
     widgets.source_line(
         source_line(
