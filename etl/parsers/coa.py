@@ -195,7 +195,7 @@ def _gemeente_layer(path: Path) -> tuple[tuple[tuple[str, str], ...], tuple[shap
 
 def gemeente_layer(path: Path) -> gpd.GeoDataFrame:
     """The 2015 gemeenten as columns code, name, geometry (EPSG:4326), like ``geo.read_layer``: the only
-    boundaries of that year, used for its map and its crosswalk rows."""
+    boundaries of that year, used for the 2015 map."""
     keys, shapes = _gemeente_layer(path)
     return gpd.GeoDataFrame(
         {"code": [code for code, _ in keys], "name": [name for _, name in keys]}, geometry=list(shapes), crs=4326
