@@ -90,7 +90,7 @@ def choropleth(
             zmid=midpoint if diverging else None,
             zmin=zmin,
             zmax=zmax,
-            marker=dict(line=_outline(codes, highlight)),
+            marker=dict(line=_OUTLINE),
             customdata=customdata,
             hovertemplate=template,
             colorbar=dict(
@@ -116,24 +116,37 @@ def choropleth(
                 featureidkey="id",
                 colorscale=[[0, palette.NO_DATA], [1, palette.NO_DATA]],
                 showscale=False,
-                marker=dict(line=_outline(missing, highlight)),
+                marker=dict(line=_OUTLINE),
                 customdata=[[names[code]] for code in missing],
                 hovertemplate=f"<b>%{{customdata[0]}}</b><br>{no_data_label}<extra></extra>",
                 name="",
             )
         )
+    if highlight in names:
+        _highlight_outline(fig, geojson, highlight)
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     return _layout(fig, height, title, lang)
 
 
-def _outline(codes: list[str], highlight: str | None) -> dict:
-    """Thin grey borders; a thick one around ``highlight``. Per-shape arrays only when it is among ``codes``
-    (they cost bytes on every map)."""
-    if highlight not in codes:
-        return dict(width=0.4, color=palette.OUTLINE)
-    return dict(
-        width=[2.5 if code == highlight else 0.4 for code in codes],
-        color=[palette.HIGHLIGHT if code == highlight else palette.OUTLINE for code in codes],
+_OUTLINE = dict(width=0.4, color=palette.OUTLINE)
+
+
+def _highlight_outline(fig: go.Figure, geojson: dict, code: str) -> None:
+    """A thick outline around one region, as its own one-shape trace on top: per-shape width and colour
+    arrays on a national map would cost ~5 KB per map. Transparent, and skipped for hover, so the region's
+    own trace below still answers the mouse."""
+    fig.add_trace(
+        go.Choropleth(
+            geojson=geo.for_trace(geojson, [code]),
+            locations=[code],
+            z=[0],
+            featureidkey="id",
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            showscale=False,
+            marker=dict(line=dict(width=2.5, color=palette.HIGHLIGHT)),
+            hoverinfo="skip",
+            name="",
+        )
     )
 
 

@@ -325,9 +325,13 @@ def test_embed_chart_of_a_national_series() -> None:
 def test_embed_map_with_highlight() -> None:
     at = open_page("embed", view="map", indicator="realisatie_pct", gm="GM0363")
     assert_clean(at)
-    choropleth = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "choropleth"][0]
-    widths = dict(zip(choropleth["locations"], choropleth["marker"]["line"]["width"], strict=True))
-    assert widths["GM0363"] > max(w for c, w in widths.items() if c != "GM0363")
+    traces = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "choropleth"]
+    # Amsterdam is drawn once with its value and outlined by a one-shape trace on top.
+    outline = traces[-1]
+    assert outline["locations"] == ["GM0363"] and [f["id"] for f in outline["geojson"]["features"]] == ["GM0363"]
+    assert outline["marker"]["line"]["width"] > max(t["marker"]["line"]["width"] for t in traces[:-1])
+    assert outline["hoverinfo"] == "skip"
+    assert sum(t["locations"].count("GM0363") for t in traces[:-1]) == 1
 
 
 def test_bronnen_lists_every_source(built_warehouse: Path) -> None:

@@ -194,7 +194,8 @@ def map_section(
         shapes = shapes.filter(pl.col("code").is_in(list(allowed)))
         table = table.filter(pl.col("code").is_in(list(allowed)))
     colour = "rate" if use_rate else "value"
-    hover = [(t("hover_abs", lang), "_abs")]
+    # "Absolute" only means something next to a rate; a percentage or a count alone is just the value.
+    hover = [(t("hover_abs" if md.has_rates else "value", lang), "_abs")]
     if md.has_rates:
         hover.append((t("hover_rate", lang), "_rate"))
     shapes = _hover_columns(shapes, unit, lang, md.has_rates)

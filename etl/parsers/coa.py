@@ -43,9 +43,9 @@ REPO_NOTE = (
 )
 # TNO's 2015 layer is far more detailed than the CBS/PDOK files (69,400 vertices, 706 parts, many of them
 # specks along the coast). For its map, parts under MAP_MIN_PART_M2 go (a gemeente keeps its largest part)
-# and a coarser simplification (~300-450 m, under one pixel of a national map) keeps it near 150 KB.
+# and a coarser simplification (~300-500 m, under one pixel of a national map) keeps it near 145 KB.
 MAP_MIN_PART_M2 = 1_000_000
-MAP_SIMPLIFY_DEGREES = 0.004
+MAP_SIMPLIFY_DEGREES = 0.0045
 MAP_GRID_DEGREES = 1e-3
 EQUAL_AREA_CRS = 28992  # Amersfoort / RD New, for part areas in square metres
 # A location outside every polygon (simplified coastline, a gap in the layer) may take the nearest gemeente
