@@ -6,6 +6,8 @@ cache each call by its arguments.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +24,17 @@ RATIOS: dict[str, tuple[str, str]] = {"realisatie_pct": ("realisatie", "taakstel
 MAP_LEVELS = ("gemeente", "provincie")
 
 
+def _per_warehouse(fn: Callable) -> Callable:
+    """Remember ``fn(wh, *args)`` on the warehouse object: a gemeente profile asks for the same level-wide
+    frames (values, populations, parents) for every indicator. Results are shared: callers never mutate."""
+
+    @functools.wraps(fn)
+    def remembered(wh: Warehouse, *args):
+        return wh.memo((fn.__name__, *args), lambda: fn(wh, *args))
+
+    return remembered
+
+
 # --- catalogue ---------------------------------------------------------------------------------------------
 
 
@@ -29,6 +42,7 @@ def indicators(wh: Warehouse) -> pl.DataFrame:
     return wh.indicators()
 
 
+@_per_warehouse
 def indicator_info(wh: Warehouse, indicator_id: str) -> dict:
     rows = wh.indicators().filter(pl.col("id") == indicator_id).to_dicts()
     return rows[0] if rows else {}
@@ -87,12 +101,14 @@ def region_options(wh: Warehouse, level: str) -> pl.DataFrame:
     )
 
 
+@_per_warehouse
 def provincie_of(wh: Warehouse, year: int) -> dict[str, str]:
     """gemeente code -> provincie code for one year."""
     parents = wh.parents("provincie").filter(pl.col("year") == year)
     return dict(parents.select("code", "parent_code").iter_rows())
 
 
+@_per_warehouse
 def region_names(wh: Warehouse, level: str, year: int) -> dict[str, str]:
     regions = wh.regions(level).filter(pl.col("year") == year)
     return dict(regions.select("code", "name").iter_rows())
@@ -101,6 +117,7 @@ def region_names(wh: Warehouse, level: str, year: int) -> dict[str, str]:
 # --- population and rates ----------------------------------------------------------------------------------
 
 
+@_per_warehouse
 def population(wh: Warehouse, year: int, level: str) -> pl.DataFrame:
     """code, year (region year), population, population_source_id on 1 January of ``year``."""
     frame = wh.observations(POPULATION, level, date(year, 1, 1), "year")
@@ -114,6 +131,7 @@ def population_years(avail: pl.DataFrame, level: str = "gemeente") -> list[int]:
     return sorted({p.year for p in rows["period"].to_list()})
 
 
+@_per_warehouse
 def values(wh: Warehouse, indicator_id: str, level: str, period: date, period_type: str) -> pl.DataFrame:
     """code, year, name, value, source_id, status, population, population_source_id, rate.
 
@@ -363,6 +381,7 @@ def _complete(wh: Warehouse, gm: pl.DataFrame, info: dict, region_year: int, yea
     return pl.concat([gm.select("code", "year", "value", "rate"), extra.select("code", "year", "value", "rate")])
 
 
+@_per_warehouse
 def _size_population(wh: Warehouse, region_year: int, year: int) -> tuple[pl.DataFrame, int | None]:
     """Populations to find similar-size gemeenten: the period's year, else the nearest year that has one."""
     years = sorted({p.year for p in wh.series(POPULATION, [NATIONAL])["period"].to_list()})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -52,10 +53,25 @@ class Warehouse:
             raise WarehouseMissing(str(self.path))
         self._con = duckdb.connect(str(self.path), read_only=True)
         self._lock = threading.Lock()
-        self._memo: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+        self._memo: OrderedDict[tuple, object] = OrderedDict()
 
     def close(self) -> None:
         self._con.close()
+
+    def memo(self, key: tuple, compute: Callable[[], object]) -> object:
+        """``compute()``, remembered under ``key`` for the life of this (read-only) file, in the same bounded
+        memo as the query results. For derived frames that many callers ask for (``dashboard.data``)."""
+        key = ("py", *key)
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            self._memo[key] = value
+            if len(self._memo) > self.MEMO_ENTRIES:
+                self._memo.popitem(last=False)
+        return value
 
     def query(self, sql: str, params: list | tuple = ()) -> pl.DataFrame:
         key = (sql, _frozen(params))
@@ -135,16 +151,23 @@ class Warehouse:
             [indicator_id, period, period_type, level],
         )
 
+    _SERIES_SQL = """SELECT o.indicator_id, o.region_code AS code, o.region_year AS year,
+                      coalesce(r.name, o.region_code) AS name, o.period, o.period_type, o.value, o.source_id, o.status
+               FROM observation o LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
+               WHERE {where} ORDER BY o.period, code, o.period_type"""
+
     def series(self, indicator_id: str, codes: list[str]) -> pl.DataFrame:
         """Every period of one indicator for the given region codes."""
-        return self.query(
-            """SELECT o.region_code AS code, o.region_year AS year, coalesce(r.name, o.region_code) AS name,
-                      o.period, o.period_type, o.value, o.source_id, o.status
-               FROM observation o LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
-               WHERE o.indicator_id = ? AND list_contains(?, o.region_code)
-               ORDER BY o.period, code""",
+        if len(codes) == 1:
+            # One region (the Gemeente page asks for each indicator in turn): one memoised query for all of
+            # its indicators instead of a scan of the observation table per indicator.
+            frame = self.query(self._SERIES_SQL.format(where="o.region_code = ?"), [codes[0]])
+            return frame.filter(pl.col("indicator_id") == indicator_id).drop("indicator_id")
+        frame = self.query(
+            self._SERIES_SQL.format(where="o.indicator_id = ? AND list_contains(?, o.region_code)"),
             [indicator_id, list(codes)],
         )
+        return frame.drop("indicator_id")
 
     def indicator_codes(self, indicator_id: str, level: str) -> list[str]:
         """Region codes at ``level`` with at least one observation of the indicator."""

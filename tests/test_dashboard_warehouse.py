@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from tests.conftest import sql
@@ -58,5 +59,40 @@ def test_connection_is_read_only(built_warehouse: Path) -> None:
     try:
         with pytest.raises(duckdb.Error):
             wh.query("DELETE FROM observation")
+    finally:
+        wh.close()
+
+
+def test_one_region_series_equals_the_general_query(built_warehouse: Path) -> None:
+    """The single-region shortcut (one memoised query for all indicators) returns what the general query does."""
+    from dashboard.db import Warehouse
+
+    wh = Warehouse(built_warehouse)
+    try:
+        for indicator in ("bevolking", "realisatie", "coa_plaatsen", "taakstelling_gecorrigeerd"):
+            both = wh.series(indicator, ["GM0363", "GM0034"])
+            alone = wh.series(indicator, ["GM0034"])
+            assert alone.height > 0, indicator
+            assert alone.equals(both.filter(pl.col("code") == "GM0034")), indicator
+            expected = sql(
+                built_warehouse,
+                "SELECT count(*) FROM observation WHERE indicator_id = ? AND region_code = 'GM0034'",
+                [indicator],
+            )[0][0]
+            assert alone.height == expected
+    finally:
+        wh.close()
+
+
+def test_memo_computes_once_per_key(built_warehouse: Path) -> None:
+    from dashboard.db import Warehouse
+
+    wh = Warehouse(built_warehouse)
+    calls = []
+    try:
+        first = wh.memo(("k", 1), lambda: calls.append(1) or {"v": 1})
+        again = wh.memo(("k", 1), lambda: calls.append(1) or {"v": 2})
+        other = wh.memo(("k", 2), lambda: calls.append(1) or {"v": 3})
+        assert first is again and first == {"v": 1} and other == {"v": 3} and len(calls) == 2
     finally:
         wh.close()
