@@ -17,9 +17,10 @@ import polars as pl
 
 from etl import check, harmonise, warehouse
 from etl.catalogue import DATA_GAPS, INDICATORS
-from etl.crosswalk import build_crosswalk
+from etl.crosswalk import build_crosswalk, with_surviving_codes
 from etl.errors import InputError, WarehouseCheckError
 from etl.model import SCHEMAS, ParseResult
+from etl.parsers import coa
 from etl.progress import steps
 from etl.sources import ParseContext, SourceSpec, all_specs, sha256_file
 
@@ -111,7 +112,8 @@ def _checksum(snapshot: Path, rel: str, known: dict[str, str]) -> str | None:
 
 
 def _cached_crosswalk(snapshot: Path, checksums: dict[str, str], code: str, cache: Path) -> pl.DataFrame:
-    geo = {k: v for k, v in sorted(checksums.items()) if k.startswith("geo/gemeente_")}
+    # Keyed on every boundary file the crosswalk reads (see etl.crosswalk).
+    geo = {k: v for k, v in sorted(checksums.items()) if k.startswith("geo/gemeente_") or k == coa.PATH_GEMEENTEN}
     key = hashlib.sha256(json.dumps([geo, code]).encode()).hexdigest()[:24]
     target = cache / "crosswalk" / f"{key}.parquet"
     if target.exists():
@@ -245,7 +247,7 @@ def _harmonised_tables(tagged: dict[str, list[harmonise.Tagged]], crosswalk: pl.
         "region": regions,
         "region_parent": parents,
         "region_geometry": geometries,
-        "crosswalk": crosswalk,
+        "crosswalk": with_surviving_codes(crosswalk, regions),
         "observation": observations,
         "coa_location": coa,
         "asylum_nationality": nationality,

@@ -1,5 +1,9 @@
 """Crosswalk: how every gemeente of every boundary year maps onto the gemeenten of the latest year.
 
+Boundary years are the CBS/PDOK files under ``geo/`` plus, when the snapshot holds it, TNO's 2015 gemeente
+layer (``stats/coa/``), the only 2015 boundaries. That layer lacks two gemeenten that still exist today;
+``with_surviving_codes`` gives every gemeente whose code the latest year still has its identity row.
+
 A code that still exists in the latest year maps to itself with weight 1. Only a code that disappeared
 is spread over its successors by area overlap (in the equal-area RD projection, EPSG:28992).
 
@@ -20,6 +24,7 @@ import geopandas as gpd
 import polars as pl
 
 from etl.errors import InputError
+from etl.parsers import coa
 from etl.parsers.geo import GEO_DIR, layer_files, read_layer
 
 EQUAL_AREA_CRS = 28992  # Amersfoort / RD New
@@ -38,9 +43,13 @@ def build_crosswalk(snapshot: Path) -> pl.DataFrame:
     latest_year = max(files)
     latest = _projected(read_layer(files[latest_year]))
     latest_codes = set(latest["code"])
+    layers = {year: (path, read_layer) for year, path in files.items()}
+    tno_2015 = snapshot / coa.PATH_GEMEENTEN
+    if tno_2015.exists() and coa.YEAR not in layers:
+        layers[coa.YEAR] = (tno_2015, coa.gemeente_layer)
     parts = []
-    for year, path in files.items():
-        layer = read_layer(path)
+    for year, (path, read) in sorted(layers.items()):
+        layer = read(path)
         kept = layer.loc[layer["code"].isin(latest_codes), "code"].tolist()
         parts.append(_frame(kept, year, kept, latest_year, [1.0] * len(kept)))
         gone = layer[~layer["code"].isin(latest_codes)]
@@ -80,3 +89,31 @@ def _frame(
         {"from_code": from_codes, "from_year": from_year, "to_code": to_codes, "to_year": to_year, "weight": weights},
         schema=SCHEMA,
     )
+
+
+def with_surviving_codes(crosswalk: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
+    """Add a weight-1 identity row for each gemeente of a crosswalk year that has no row yet but whose code
+    the latest year still has (a gemeente missing from an incomplete boundary layer). Codes that are gone
+    stay without rows, so ``etl check`` still reports them."""
+    if crosswalk.height == 0:
+        return crosswalk
+    latest_year = crosswalk["to_year"].max()
+    latest_codes = set(crosswalk.filter(pl.col("from_year") == latest_year)["from_code"].to_list())
+    covered = crosswalk.select("from_code", "from_year").unique()
+    missing = (
+        regions.filter(
+            (pl.col("level") == "gemeente")
+            & pl.col("year").is_in(covered["from_year"].unique().to_list())
+            & pl.col("code").is_in(list(latest_codes))
+        )
+        .select(pl.col("code").alias("from_code"), pl.col("year").alias("from_year"))
+        .join(covered, on=["from_code", "from_year"], how="anti")
+    )
+    identity = missing.select(
+        "from_code",
+        pl.col("from_year").cast(pl.Int32),
+        pl.col("from_code").alias("to_code"),
+        pl.lit(latest_year, dtype=pl.Int32).alias("to_year"),
+        pl.lit(1.0).alias("weight"),
+    )
+    return pl.concat([crosswalk, identity], how="vertical").sort("from_year", "from_code", "to_code")
