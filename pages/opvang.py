@@ -102,7 +102,7 @@ def add_points(fig: go.Figure) -> None:
             size="places",
             hover=[
                 (t("loc_place", lang), "place"),
-                (t("loc_type", lang), "type"),
+                (t("loc_type", lang), "category"),
                 (t("loc_places", lang), "_places"),
                 (t("loc_emergency", lang), "_emergency"),
             ],
@@ -139,7 +139,7 @@ widgets.table(
         "name": (t("loc_name", lang), "text"),
         "place": (t("loc_place", lang), "text"),
         "gemeente_name": (t("sel_gemeente", lang), "text"),
-        "type": (t("loc_type", lang), "text"),
+        "category": (t("loc_type", lang), "text"),
         "places": (t("loc_places", lang), "int"),
         "_emergency": (t("loc_emergency", lang), "text"),
     },

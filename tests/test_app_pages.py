@@ -137,6 +137,23 @@ def test_opvang_url_round_trip_and_rates(built_warehouse: Path) -> None:
             assert z[code] == pytest.approx(value / population * 1000)
     points = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "scattergeo"]
     assert points, "COA locations are drawn as points"
+    # One legend entry per group, in Dutch; the head office is listed in the table but not drawn.
+    legend = {d["name"] for d in points}
+    assert {"azc", "noodopvang", "procesopvang (COL/POL)"} <= legend
+    assert not legend & {"other", "kantoor", "hoofdkantoor (geen opvang)"}
+    drawn = sum(len(d["lat"]) for d in points)
+    reception = sql(
+        built_warehouse,
+        """SELECT count(*) FROM coa_location c JOIN region_parent rp ON rp.code = c.gemeente_code
+             AND rp.year = c.gemeente_year AND rp.parent_level = 'provincie' AND rp.parent_code = 'PV25'
+           WHERE c.places IS NOT NULL AND c.type_group <> 'kantoor'""",
+    )[0][0]
+    assert drawn == reception > 0  # the province filter (Gelderland) applies to the points too
+    kinds = {row["category"] for row in at.dataframe[1].value.to_dict("records")}
+    assert "noodopvang" in kinds and "azc" in kinds
+    everywhere = open_page("opvang", indicator="coa_plaatsen", period=day)
+    kinds = {row["category"] for row in everywhere.dataframe[1].value.to_dict("records")}
+    assert "hoofdkantoor (geen opvang)" in kinds  # listed as in the file, but not drawn on the map
 
 
 def test_opvang_widget_change_updates_the_url() -> None:
