@@ -293,6 +293,9 @@ class Comparison:
     source_ids: list[str]
     population_source_ids: list[str]
     zero_filled: bool = False  # gemeenten the source does not list counted as 0, as in its totals
+    # A gemeente that did not exist yet in the period's year: its value is built from the gemeenten it was
+    # formed from (code, name, share of their area that lies in it), through the crosswalk.
+    predecessors: list[tuple[str, str, float]] = field(default_factory=list)
 
 
 def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, code: str) -> Comparison | None:
@@ -323,6 +326,19 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
 
     if own.height == 0 and zero_filled:
         own = everyone.filter(pl.col("code") == code)  # listed nowhere in the source: 0, as in its totals
+    predecessors: list[tuple[str, str, float]] = []
+    if own.height == 0:
+        own, predecessors = _from_predecessors(wh, indicator_id, everyone, region_year, period, period_type, code)
+        pv_code = pv_code or _provincie_today(wh, code)
+        shared_population = _shared_sum(wh.crosswalk_into(code, region_year), pop_all, "population")
+        if predecessors and shared_population is not None:
+            # Its size class is that of its predecessors together; compare with gemeenten of that class then.
+            pop_all = pl.concat(
+                [pop_all, pl.DataFrame({"code": [code], "population": [shared_population]}, schema=pop_all.schema)]
+            )
+            parts = {c for c, _, _ in predecessors}
+            peer_codes = [c for c in metrics.peers(pop_all, code) if c not in parts]
+            peer_rows = everyone.filter(pl.col("code").is_in(peer_codes))
     gemeente = first(own, column)
     provincie = first(pv.filter(pl.col("code") == pv_code), column) if pv_code else None
     national = first(nl.filter(pl.col("code") == NATIONAL), column)
@@ -355,7 +371,69 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
         sources,
         pop_sources,
         zero_filled,
+        predecessors,
     )
+
+
+def _from_predecessors(
+    wh: Warehouse,
+    indicator_id: str,
+    everyone: pl.DataFrame,
+    region_year: int,
+    period: date,
+    period_type: str,
+    code: str,
+) -> tuple[pl.DataFrame, list[tuple[str, str, float]]]:
+    """A one-row frame (value, rate) for today's gemeente ``code`` in ``region_year``, from the gemeenten it
+    was formed from, and those predecessors. Sums add up their shares; a rate divides the shared sum by the
+    shared population; a ratio (percentage realised) divides the shared numerator by the shared denominator.
+    Other indicators cannot be carried over: an empty frame."""
+    empty = pl.DataFrame(schema={"value": pl.Float64, "rate": pl.Float64})
+    links = wh.crosswalk_into(code, region_year)
+    names = region_names(wh, "gemeente", region_year)
+    predecessors = [(c, names.get(c, c), w) for c, w in links.iter_rows()]
+    if not predecessors:
+        return empty, []
+
+    def shared(frame: pl.DataFrame, column: str) -> float | None:
+        return _shared_sum(links, frame, column)
+
+    if indicator_id in RATIOS:
+        parts = [
+            _complete(
+                wh,
+                values(wh, part, "gemeente", period, period_type),
+                indicator_info(wh, part),
+                region_year,
+                period.year,
+            )
+            for part in RATIOS[indicator_id]
+        ]
+        numerator, denominator = (shared(part, "value") for part in parts)
+        value = numerator / denominator * 100.0 if numerator is not None and denominator else None
+        return pl.DataFrame({"value": [value], "rate": [None]}, schema=empty.schema), predecessors
+    if indicator_info(wh, indicator_id).get("aggregation") != "sum":
+        return empty, predecessors
+    value = shared(everyone, "value")
+    rate = None
+    if value is not None and indicator_info(wh, indicator_id).get("per_1000"):
+        people = shared(population(wh, period.year, "gemeente"), "population")
+        rate = value / people * 1000.0 if people else None
+    return pl.DataFrame({"value": [value], "rate": [rate]}, schema=empty.schema), predecessors
+
+
+def _shared_sum(links: pl.DataFrame, frame: pl.DataFrame, column: str) -> float | None:
+    """Sum of ``frame[column]`` over the predecessors in ``links`` (from_code, weight), each times its share;
+    None when a predecessor has no figure (no honest total)."""
+    joined = links.join(frame.select(pl.col("code").alias("from_code"), column), on="from_code", how="inner")
+    if joined.height < links.height or joined[column].is_null().any():
+        return None
+    return float((joined["weight"] * joined[column]).sum())
+
+
+def _provincie_today(wh: Warehouse, code: str) -> str | None:
+    years = region_options(wh, "gemeente").filter(pl.col("code") == code)["last_year"].to_list()
+    return provincie_of(wh, years[0]).get(code) if years else None
 
 
 def _complete(wh: Warehouse, gm: pl.DataFrame, info: dict, region_year: int, year: int) -> pl.DataFrame:

@@ -133,6 +133,16 @@ class Warehouse:
             [level, year],
         )
 
+    def crosswalk_into(self, code: str, from_year: int) -> pl.DataFrame:
+        """The gemeenten of ``from_year`` that lie (in part) in today's ``code``: from_code, weight (the
+        share of the old gemeente's area that lies there)."""
+        return self.query(
+            """SELECT from_code, weight FROM crosswalk
+               WHERE to_code = ? AND from_year = ? AND to_year = (SELECT max(to_year) FROM crosswalk)
+               ORDER BY from_code""",
+            [code, from_year],
+        )
+
     def crosswalk(self, from_year: int, to_year: int) -> pl.DataFrame:
         return self.query(
             "SELECT from_code, to_code, weight FROM crosswalk WHERE from_year = ? AND to_year = ?",

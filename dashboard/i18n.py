@@ -341,6 +341,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "{name} bestond tot en met {year}; de cijfers staan op de grenzen van dat jaar.",
         "{name} existed up to and including {year}; figures are on that year's boundaries.",
     ),
+    "gm_from_predecessors": (
+        "{name} bestond in {year} nog niet. Deze cijfers zijn opgeteld uit de gemeenten waaruit {name} is "
+        "ontstaan: {parts}.",
+        "{name} did not exist yet in {year}. These figures add up the municipalities {name} was formed from: {parts}.",
+    ),
+    "gm_area_share": (
+        "Percentages: het deel van die gemeente dat nu bij {name} hoort, naar oppervlakte; zo is ook haar "
+        "aantal meegeteld (een schatting).",
+        "Percentages: the part of that municipality that now belongs to {name}, by area; its count is shared "
+        "out the same way (an estimate).",
+    ),
     "gm_absent": (
         "{name} ({code}) komt in deze bron niet voor{detail}.",
         "{name} ({code}) does not appear in this source{detail}.",

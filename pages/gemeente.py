@@ -70,6 +70,7 @@ for row in rows:
             "provincie_basis_value": c.provincie,
             "peers_basis_value": c.peers,
             "nederland_basis_value": c.national,
+            "computed_from": ";".join(f"{code}:{weight:.3f}" for code, _, weight in c.predecessors) or None,
             "source_id": c.source_ids[0] if c.source_ids else None,
             "population_source_id": c.population_source_ids[0] if c.population_source_ids else None,
             "period_start": row["period"],
@@ -135,6 +136,15 @@ for theme in data.PROFILE_THEMES:
         )
         st.caption(t("gm_absent", lang, name=name, code=gm, detail=detail))
     widgets.table(part, COLUMNS, key=f"gm_{theme}_table")
+    mapped = next((r["_comparison"] for r in table_rows if r["theme"] == theme and r["_comparison"].predecessors), None)
+    if mapped is not None:
+        parts = ", ".join(
+            label if weight > 0.995 else f"{label} ({fmt_number(weight * 100, lang)}%)"
+            for _, label, weight in mapped.predecessors
+        )
+        st.caption(t("gm_from_predecessors", lang, name=name, year=mapped.period.year, parts=parts))
+        if any(weight <= 0.995 for _, _, weight in mapped.predecessors):
+            st.caption(t("gm_area_share", lang, name=name))
     if any(r["_comparison"].zero_filled for r in table_rows if r["theme"] == theme):
         st.caption(t("zero_filled_note", lang))
     if comparison.peer_band is not None:
@@ -196,6 +206,7 @@ if profile.height:
             "provincie_basis_value",
             "peers_basis_value",
             "nederland_basis_value",
+            "computed_from",
             "source_id",
             "population_source_id",
         ).with_columns(pl.lit(gm).alias("code")),

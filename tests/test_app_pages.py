@@ -198,6 +198,54 @@ def test_gemeente_page_value_equals_the_observation(built_warehouse: Path) -> No
     assert any("gemeente?gm=GM0599" in c.value for c in at.code)
 
 
+def _profile_rows(at: AppTest) -> dict[str, dict]:
+    return {r["indicator"]: r for f in at.dataframe for r in f.value.to_dict("records") if "indicator" in r}
+
+
+def test_a_merged_gemeente_shows_its_predecessors_figures(built_warehouse: Path) -> None:
+    """Land van Cuijk (2022) did not exist in 2016: its housing figures are those of the five gemeenten it
+    was formed from, added up through the crosswalk, and the page says so."""
+    at = open_page("gemeente", gm="GM1982")
+    assert_clean(at)
+    rows = _profile_rows(at)
+
+    def from_predecessors(indicator: str) -> float:
+        return sql(
+            built_warehouse,
+            """SELECT sum(x.weight * o.value) FROM crosswalk x JOIN observation o
+                 ON o.region_code = x.from_code AND o.region_year = x.from_year
+               WHERE x.to_code = 'GM1982' AND x.from_year = 2016 AND o.indicator_id = ? AND o.period_type = 'half'""",
+            [indicator],
+        )[0][0]
+
+    for indicator, label in (("taakstelling", "Taakstelling"), ("realisatie", "Gehuisveste vergunninghouders")):
+        assert rows[label]["value_text"] == fmt_value(from_predecessors(indicator), "personen"), indicator
+    pct = from_predecessors("realisatie") / from_predecessors("taakstelling_gecorrigeerd") * 100
+    assert rows["Realisatie van de gecorrigeerde taakstelling"]["gemeente"] == fmt_value(pct, "procent")
+    names = sql(
+        built_warehouse,
+        """SELECT r.name FROM crosswalk x JOIN region r ON r.code = x.from_code AND r.year = x.from_year
+           WHERE x.to_code = 'GM1982' AND x.from_year = 2016""",
+    )
+    assert len(names) == 5
+    note = next(c for c in captions(at) if "bestond in 2016 nog niet" in c)
+    assert all(name in note for (name,) in names)
+
+
+def test_shares_by_area_are_named_as_estimates(built_warehouse: Path) -> None:
+    """Gooise Meren (2016) in the 2015 COA snapshot: Bussum and Naarden wholly, Muiden by its area share."""
+    muiden = sql(
+        built_warehouse,
+        "SELECT weight FROM crosswalk WHERE from_code = 'GM0424' AND from_year = 2015 AND to_code = 'GM1942'",
+    )[0][0]
+    assert 0.5 < muiden < 1
+    at = open_page("gemeente", gm="GM1942")
+    assert_clean(at)
+    note = next(c for c in captions(at) if "bestond in 2015 nog niet" in c)
+    assert "Bussum" in note and "Naarden" in note and f"Muiden ({fmt_number(muiden * 100)}%)" in note
+    assert any("naar oppervlakte" in c for c in captions(at))
+
+
 def test_gemeente_by_name_and_in_english() -> None:
     at = open_page("gemeente", gm="rotterdam", lang="en")
     assert_clean(at)

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import data, figures, geo
+from dashboard import data, figures, geo, metrics
 from dashboard.db import Warehouse
 from dashboard.downloads import csv_bytes, with_sources
 from dashboard.sources import source_line
@@ -220,3 +220,37 @@ def test_unlisted_gemeente_counts_as_zero_like_the_totals(wh: Warehouse, avail, 
         [period.year, period],
     )[0]
     assert c.national == pytest.approx(total / population * 1000)
+
+
+def test_rate_of_a_merged_gemeente_divides_shared_sums(wh: Warehouse, built_warehouse: Path) -> None:
+    """Land van Cuijk in the 2015 COA snapshot: places and population of its predecessors, each counted with
+    its crosswalk share, then per 1,000 inhabitants; provincie from today's division."""
+    period, kind = sql(
+        built_warehouse, "SELECT DISTINCT period, period_type FROM observation WHERE indicator_id = 'coa_plaatsen'"
+    )[0]
+    c = data.compare(wh, "coa_plaatsen", period, kind, "GM1982")
+    places, people = sql(
+        built_warehouse,
+        """SELECT sum(x.weight * coalesce(o.value, 0)), sum(x.weight * p.value) FROM crosswalk x
+           LEFT JOIN observation o ON o.region_code = x.from_code AND o.region_year = x.from_year
+                AND o.indicator_id = 'coa_plaatsen'
+           JOIN observation p ON p.region_code = x.from_code AND p.region_year = x.from_year
+                AND p.indicator_id = 'bevolking' AND p.period = DATE '2015-01-01'
+           WHERE x.to_code = 'GM1982' AND x.from_year = 2015""",
+    )[0]
+    assert places > 0
+    assert c.basis == "rate" and c.gemeente_abs == pytest.approx(places)
+    assert c.gemeente == pytest.approx(places / people * 1000)
+    assert c.provincie_code == "PV30" and c.provincie is not None
+    assert {name for _, name, _ in c.predecessors} >= {"Boxmeer", "Cuijk", "Grave"}
+    # Similar gemeenten: the size class of the predecessors together, the predecessors themselves excluded.
+    band = metrics.size_band(people)
+    assert c.peer_band == band and c.peer_count > 0
+    peers_2015 = sql(
+        built_warehouse,
+        "SELECT region_code, value FROM observation WHERE indicator_id = 'bevolking' AND period = DATE '2015-01-01' "
+        "AND region_code LIKE 'GM%'",
+    )
+    assert c.peer_count == sum(1 for code, pop in peers_2015 if metrics.size_band(pop) == band)
+    # A gemeente that existed keeps its own figure: no predecessors.
+    assert data.compare(wh, "coa_plaatsen", period, kind, "GM0268").predecessors == []
