@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, figures, metrics
-from dashboard.i18n import fmt_number, fmt_rate, fmt_value, period_label, t
+from dashboard import data, figures, metrics, profile_table
+from dashboard.i18n import fmt_number, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("gemeente", "nav_gemeente", "gm_intro", params=("gm",))
@@ -37,52 +37,8 @@ with head[1]:
     st.caption(t("gm_copy_help", lang))
 
 rows = cache.get("profile", avail, gm)
-BASIS = {"rate": "basis_rate", "pct": "basis_pct", "abs": "basis_abs_mean"}
-
-
-def fmt_basis(value: float | None, basis: str) -> str:
-    if basis == "rate":
-        return fmt_rate(value, lang)
-    if basis == "pct":
-        return fmt_value(value, "procent", lang)
-    return fmt_number(value, lang)
-
-
-table_rows = []
-for row in rows:
-    c: data.Comparison | None = row["comparison"]
-    if c is None:
-        continue
-    table_rows.append(
-        {
-            "theme": row["theme"],
-            "indicator_id": row["indicator_id"],
-            "indicator": sections.indicator_label(row["indicator_id"], lang),
-            "period": period_label(row["period"], row["period_type"], lang),
-            "value": c.gemeente_abs,
-            "value_text": fmt_value(c.gemeente_abs, sections.indicator_info(row["indicator_id"])["unit"], lang),
-            "gemeente": fmt_basis(c.gemeente, c.basis),
-            "provincie": fmt_basis(c.provincie, c.basis),
-            "peers": f"{fmt_basis(c.peers, c.basis)} (n={c.peer_count})",
-            "nederland": fmt_basis(c.national, c.basis),
-            "basis": t(BASIS[c.basis], lang),
-            "gemeente_basis_value": c.gemeente,
-            "provincie_basis_value": c.provincie,
-            "peers_basis_value": c.peers,
-            "nederland_basis_value": c.national,
-            "computed_from": ";".join(f"{code}:{weight:.3f}" for code, _, weight in c.predecessors) or None,
-            "source_id": c.source_ids[0] if c.source_ids else None,
-            "population_source_id": c.population_source_ids[0] if c.population_source_ids else None,
-            "period_start": row["period"],
-            "period_type": row["period_type"],
-            "_comparison": c,
-        }
-    )
-profile = (
-    pl.DataFrame([{k: v for k, v in r.items() if k != "_comparison"} for r in table_rows])
-    if table_rows
-    else pl.DataFrame()
-)
+table_rows = profile_table.profile_rows(rows, cache.get("indicators"), lang)
+profile = profile_table.profile_frame(table_rows)
 
 # The comparison first, so that a phone shows it without scrolling sideways.
 COLUMNS = {
@@ -104,7 +60,7 @@ for theme in data.PROFILE_THEMES:
         continue
     headline = [r for r in table_rows if r["theme"] == theme][0]
     comparison: data.Comparison = headline["_comparison"]
-    basis = t(BASIS[comparison.basis], lang).split(";")[0]
+    basis = t(profile_table.BASIS_KEYS[comparison.basis], lang).split(";")[0]
     st.markdown(f"**{headline['indicator']}** · {headline['period']} · {basis}")
     # A wrapping row: four across on a desktop, two by two on a phone.
     row = st.container(horizontal=True, wrap=True, gap="medium")
@@ -118,7 +74,7 @@ for theme in data.PROFILE_THEMES:
     )
     cols[2].metric(
         f"{t('gm_compare_peer_short', lang)} (n={comparison.peer_count})",
-        fmt_basis(comparison.peers, comparison.basis),
+        profile_table.fmt_basis(comparison.peers, comparison.basis, lang),
         help=t("gm_compare_peer", lang),
         width=150,
     )

@@ -1,0 +1,67 @@
+"""The Gemeente page's comparison table: one formatted row per indicator of a gemeente profile.
+
+Pure (no Streamlit): ``data.profile`` rows and the indicator catalogue in, display text and the raw numbers
+behind it (for the CSV download) out.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.data import Comparison
+from dashboard.i18n import fmt_number, fmt_rate, fmt_value, period_label, t
+
+BASIS_KEYS = {"rate": "basis_rate", "pct": "basis_pct", "abs": "basis_abs_mean"}
+
+
+def fmt_basis(value: float | None, basis: str, lang: str) -> str:
+    """A comparison number in its basis: per 1,000, a percentage, or an absolute count."""
+    if basis == "rate":
+        return fmt_rate(value, lang)
+    if basis == "pct":
+        return fmt_value(value, "procent", lang)
+    return fmt_number(value, lang)
+
+
+def profile_rows(rows: list[dict], indicators: pl.DataFrame, lang: str) -> list[dict]:
+    """Rows with a comparison, formatted; ``_comparison`` keeps the ``Comparison`` for the page's headline."""
+    catalogue = {row["id"]: row for row in indicators.to_dicts()}
+    out = []
+    for row in rows:
+        c: Comparison | None = row["comparison"]
+        if c is None:
+            continue
+        info = catalogue.get(row["indicator_id"], {})
+        out.append(
+            {
+                "theme": row["theme"],
+                "indicator_id": row["indicator_id"],
+                "indicator": info.get("label_en" if lang == "en" else "label_nl", row["indicator_id"]),
+                "period": period_label(row["period"], row["period_type"], lang),
+                "value": c.gemeente_abs,
+                "value_text": fmt_value(c.gemeente_abs, info.get("unit", ""), lang),
+                "gemeente": fmt_basis(c.gemeente, c.basis, lang),
+                "provincie": fmt_basis(c.provincie, c.basis, lang),
+                "peers": f"{fmt_basis(c.peers, c.basis, lang)} (n={c.peer_count})",
+                "nederland": fmt_basis(c.national, c.basis, lang),
+                "basis": t(BASIS_KEYS[c.basis], lang),
+                "gemeente_basis_value": c.gemeente,
+                "provincie_basis_value": c.provincie,
+                "peers_basis_value": c.peers,
+                "nederland_basis_value": c.national,
+                "computed_from": ";".join(f"{code}:{weight:.3f}" for code, _, weight in c.predecessors) or None,
+                "source_id": c.source_ids[0] if c.source_ids else None,
+                "population_source_id": c.population_source_ids[0] if c.population_source_ids else None,
+                "period_start": row["period"],
+                "period_type": row["period_type"],
+                "_comparison": c,
+            }
+        )
+    return out
+
+
+def profile_frame(table_rows: list[dict]) -> pl.DataFrame:
+    """The rows as a frame, without the ``Comparison`` objects."""
+    if not table_rows:
+        return pl.DataFrame()
+    return pl.DataFrame([{k: v for k, v in r.items() if k != "_comparison"} for r in table_rows])
