@@ -375,6 +375,52 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
     )
 
 
+def values_for(
+    wh: Warehouse, indicator_id: str, level: str, period: date, period_type: str, codes: tuple[str, ...]
+) -> pl.DataFrame:
+    """``values`` for the chosen ``codes``; at gemeente level, a gemeente that did not exist yet in the
+    period's year gets its predecessors' figures (status ``derived``, ``computed_from`` lists them)."""
+    frame = values(wh, indicator_id, level, period, period_type).filter(pl.col("code").is_in(list(codes)))
+    frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("computed_from"))
+    gm = values(wh, indicator_id, "gemeente", period, period_type) if level == "gemeente" else frame
+    if gm.height == 0:
+        return frame
+    region_year = int(gm["year"].mode().sort()[0])
+    # Only gemeenten formed later; one that existed but is absent from the source stays "no data" here.
+    existed = region_names(wh, "gemeente", region_year)
+    later = [c for c in codes if c not in set(frame["code"].to_list()) and c not in existed]
+    if level != "gemeente" or not later:
+        return frame
+    everyone = _complete(wh, gm, indicator_info(wh, indicator_id), region_year, period.year)
+    names = region_options(wh, "gemeente").filter(pl.col("code").is_in(later))
+    people = population(wh, period.year, "gemeente")
+    extra = []
+    for code, name, last_year in names.select("code", "name", "last_year").iter_rows():
+        own, predecessors = _from_predecessors(wh, indicator_id, everyone, region_year, period, period_type, code)
+        if own.height == 0 or own["value"][0] is None:
+            continue
+        shared_people = _shared_sum(wh.crosswalk_into(code, region_year), people, "population")
+        extra.append(
+            {
+                "code": code,
+                "year": last_year,
+                "name": name,
+                "value": own["value"][0],
+                "source_id": gm["source_id"][0],
+                "status": "derived",
+                "population": shared_people if own["rate"][0] is not None else None,
+                "population_source_id": people["population_source_id"][0]
+                if own["rate"][0] is not None and people.height
+                else None,
+                "rate": own["rate"][0],
+                "computed_from": ";".join(f"{c}:{w:.3f}" for c, _, w in predecessors),
+            }
+        )
+    if not extra:
+        return frame
+    return pl.concat([frame, pl.DataFrame(extra, schema=frame.schema)], how="vertical")
+
+
 def _from_predecessors(
     wh: Warehouse,
     indicator_id: str,

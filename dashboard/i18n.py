@@ -364,6 +364,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "vg_bars": ("{indicator}, {period}", "{indicator}, {period}"),
     "vg_time": ("{indicator} door de tijd", "{indicator} over time"),
     "vg_pick": ("Kies ten minste één regio.", "Pick at least one region."),
+    "vg_from_predecessors": (
+        "{names}: bestond in {year} nog niet; opgeteld uit de gemeenten waaruit het is ontstaan (zie de Gemeente-"
+        "pagina en de kolom computed_from in de CSV).",
+        "{names}: did not exist yet in {year}; added up from the municipalities it was formed from (see the "
+        "Municipality page and the computed_from column in the CSV).",
+    ),
     "vg_single_period": (
         "Deze indicator heeft maar één periode; een tijdreeks is er niet.",
         "This indicator has a single period; there is no time series.",

@@ -64,7 +64,7 @@ if not codes:
     st.info(t("vg_pick", lang))
     st.stop()
 
-current = cache.get("values", indicator_id, level, period, period_type).filter(pl.col("code").is_in(codes))
+current = cache.get("values_for", indicator_id, level, period, period_type, tuple(codes))
 use_rate = measure == "rate" and current["rate"].is_not_null().any()
 column = "rate" if use_rate else "value"
 axis = t("rate", lang) if use_rate else unit_label(unit, lang)
@@ -94,6 +94,9 @@ st.subheader(title)
 missing = [labels.get(c, c) for c in codes if c not in set(current["code"].to_list())]
 if missing:
     st.caption(f"{t('no_data', lang).capitalize()}: {', '.join(missing)}")
+formed_later = [labels.get(c, c) for c in current.filter(pl.col("computed_from").is_not_null())["code"].to_list()]
+if formed_later:
+    st.caption(t("vg_from_predecessors", lang, names=", ".join(formed_later), year=period.year))
 tab_chart, tab_table = st.tabs([t("chart", lang), t("table_alt", lang)])
 with tab_chart:
     widgets.figure(
@@ -130,6 +133,7 @@ sections.download_frame(
         "status",
         "source_id",
         "population_source_id",
+        "computed_from",
     ),
     f"vergelijk_{indicator_id}_{token}.csv",
     key="vg_bars_csv",

@@ -377,6 +377,21 @@ def test_vergelijk_accepts_a_gemeente_without_data_and_says_so(built_warehouse: 
     assert list(bars["y"]) == ["'s-Gravenhage"]
 
 
+def test_vergelijk_carries_a_later_gemeente_back_through_its_predecessors(built_warehouse: Path) -> None:
+    at = open_page("vergelijk", level="gemeente", indicator="taakstelling", gm="GM1982,GM0268", measure="abs")
+    assert_clean(at)
+    expected = sql(
+        built_warehouse,
+        """SELECT sum(x.weight * o.value) FROM crosswalk x JOIN observation o
+             ON o.region_code = x.from_code AND o.region_year = x.from_year
+           WHERE x.to_code = 'GM1982' AND x.from_year = 2016 AND o.indicator_id = 'taakstelling'""",
+    )[0][0]
+    bars = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "bar"][0]
+    assert dict(zip(bars["y"], bars["x"], strict=True))["Land van Cuijk"] == pytest.approx(expected)
+    assert any(c.startswith("Land van Cuijk: bestond in 2016 nog niet") for c in captions(at))
+    assert not any(c.startswith("Geen gegevens") for c in captions(at))
+
+
 def test_embed_chart_of_a_national_series() -> None:
     at = open_page("embed", view="chart", indicator="asielverzoeken_en_nareizigers")
     assert_clean(at)
