@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from etl.periods import parse_cbs_period
+from etl.periods import cbs_code, parse_cbs_period
 
 PARAMS = ("gm", "period", "indicator", "level", "view", "lang")
 MAX_COMPARE = 10
@@ -122,22 +122,9 @@ def join_many(values: Iterable[str]) -> str:
 
 # --- periods --------------------------------------------------------------------------------------------
 
-_CBS_KIND = {"year": "JJ", "half": "HJ", "quarter": "KW", "month": "MM"}
-
-
 def period_token(start: date, period_type: str) -> str:
     """The URL form of a period: CBS codes ('2015JJ00', '2016HJ01', '2016MM03'), ISO for a day."""
-    if period_type == "day":
-        return start.isoformat()
-    if period_type == "year":
-        return f"{start.year}JJ00"
-    if period_type == "half":
-        return f"{start.year}HJ0{1 if start.month < 7 else 2}"
-    if period_type == "quarter":
-        return f"{start.year}KW0{(start.month - 1) // 3 + 1}"
-    if period_type == "month":
-        return f"{start.year}MM{start.month:02d}"
-    raise ValueError(f"unknown period type {period_type!r}")
+    return start.isoformat() if period_type == "day" else cbs_code(start, period_type)
 
 
 def parse_period_token(token: str | None) -> tuple[date, str] | None:

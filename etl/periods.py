@@ -39,6 +39,19 @@ def parse_cbs_period(code: str) -> tuple[date, str]:
     raise ValueError(f"not a CBS period code: {code!r}")
 
 
+def cbs_code(start: date, period_type: str) -> str:
+    """Inverse of ``parse_cbs_period``: (2016-07-01, 'half') -> '2016HJ02'."""
+    if period_type == "year":
+        return f"{start.year}JJ00"
+    if period_type == "half":
+        return f"{start.year}HJ0{1 if start.month < 7 else 2}"
+    if period_type == "quarter":
+        return f"{start.year}KW0{(start.month - 1) // 3 + 1}"
+    if period_type == "month":
+        return f"{start.year}MM{start.month:02d}"
+    raise ValueError(f"no CBS period code for period type {period_type!r}")
+
+
 def label(start: date, period_type: str) -> str:
     """The CBS way: '2016', '2016 1e helft', '2018 2e kwartaal', '2024 maart', '1 juli 2016'."""
     if period_type == "year":
