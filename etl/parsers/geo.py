@@ -21,6 +21,7 @@ import shapely
 
 from etl.errors import InputError
 from etl.model import ParseResult
+from etl.official import GEMEENTE_COUNTS
 from etl.readers import read_json
 from etl.sources import ParseContext, SourceSpec
 
@@ -34,20 +35,6 @@ PREFIXES = {
     "coropgebied": "CR",
     "ggdregio": "GG",
     "veiligheidsregio": "VR",
-}
-# Official number of gemeenten on 1 January (CBS gemeentelijke indeling).
-GEMEENTE_COUNTS = {
-    2016: 390,
-    2017: 388,
-    2018: 380,
-    2019: 355,
-    2020: 355,
-    2021: 352,
-    2022: 345,
-    2023: 342,
-    2024: 342,
-    2025: 342,
-    2026: 342,
 }
 # Regional counts verified against CBS 85755NED "Gebieden in Nederland 2024" (see geo/SOURCES.md).
 REGION_COUNTS = {
