@@ -59,9 +59,8 @@ class Warehouse:
         self._con.close()
 
     def memo(self, key: tuple, compute: Callable[[], object]) -> object:
-        """``compute()``, remembered under ``key`` for the life of this (read-only) file, in the same bounded
-        memo as the query results. For derived frames that many callers ask for (``dashboard.data``)."""
-        key = ("py", *key)
+        """``compute()``, remembered under ``key`` for the life of this (read-only) file in one bounded memo:
+        query results and the derived frames many callers ask for (``dashboard.data``)."""
         with self._lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
@@ -74,21 +73,15 @@ class Warehouse:
         return value
 
     def query(self, sql: str, params: list | tuple = ()) -> pl.DataFrame:
-        key = (sql, _frozen(params))
-        with self._lock:
-            if key in self._memo:
-                self._memo.move_to_end(key)
-                return self._memo[key]
+        return self.memo(("sql", sql, _frozen(params)), lambda: self._run(sql, params))
+
+    def _run(self, sql: str, params: list | tuple) -> pl.DataFrame:
+        with self._lock:  # creating a cursor is not thread-safe; running on it is
             cursor = self._con.cursor()
         try:
-            frame = cursor.sql(sql, params=list(params)).pl()
+            return cursor.sql(sql, params=list(params)).pl()
         finally:
             cursor.close()
-        with self._lock:
-            self._memo[key] = frame
-            if len(self._memo) > self.MEMO_ENTRIES:
-                self._memo.popitem(last=False)
-        return frame
 
     # --- catalogue -------------------------------------------------------------------------------------
     def indicators(self) -> pl.DataFrame:
