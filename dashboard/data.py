@@ -145,12 +145,17 @@ def values(wh: Warehouse, indicator_id: str, level: str, period: date, period_ty
     if info.get("per_1000"):
         frame = metrics.add_rates(frame, population(wh, period.year, level))
     else:
-        frame = frame.with_columns(
-            pl.lit(None, dtype=pl.Float64).alias("population"),
-            pl.lit(None, dtype=pl.String).alias("population_source_id"),
-            pl.lit(None, dtype=pl.Float64).alias("rate"),
-        )
+        frame = _without_rates(frame)
     return frame
+
+
+def _without_rates(frame: pl.DataFrame) -> pl.DataFrame:
+    """The population and rate columns of ``values``, empty: an indicator not read per inhabitant."""
+    return frame.with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("population"),
+        pl.lit(None, dtype=pl.String).alias("population_source_id"),
+        pl.lit(None, dtype=pl.Float64).alias("rate"),
+    )
 
 
 def _ratio(wh: Warehouse, indicator_id: str, level: str, period: date, period_type: str) -> pl.DataFrame:
@@ -265,11 +270,7 @@ def series(wh: Warehouse, indicator_id: str, codes: tuple[str, ...], period_type
         )
         frame = metrics.add_rates(frame, pops)
     else:
-        frame = frame.with_columns(
-            pl.lit(None, dtype=pl.Float64).alias("population"),
-            pl.lit(None, dtype=pl.String).alias("population_source_id"),
-            pl.lit(None, dtype=pl.Float64).alias("rate"),
-        )
+        frame = _without_rates(frame)
     return frame
 
 
@@ -326,17 +327,19 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
 
     if own.height == 0 and zero_filled:
         own = everyone.filter(pl.col("code") == code)  # listed nowhere in the source: 0, as in its totals
-    predecessors: list[tuple[str, str, float]] = []
-    if own.height == 0:
-        own, predecessors = _from_predecessors(wh, indicator_id, everyone, region_year, period, period_type, code)
+    carried = _carried(wh, indicator_id, region_year, period, period_type, code) if own.height == 0 else None
+    if carried is not None:
+        own = pl.DataFrame(
+            {"value": [carried.value], "rate": [carried.rate]}, schema={"value": pl.Float64, "rate": pl.Float64}
+        )
         pv_code = pv_code or _provincie_today(wh, code)
-        shared_population = _shared_sum(wh.crosswalk_into(code, region_year), pop_all, "population")
-        if predecessors and shared_population is not None:
+        shared_population = _shared_sum(carried.links, pop_all, "population")
+        if shared_population is not None:
             # Its size class is that of its predecessors together; compare with gemeenten of that class then.
             pop_all = pl.concat(
                 [pop_all, pl.DataFrame({"code": [code], "population": [shared_population]}, schema=pop_all.schema)]
             )
-            parts = {c for c, _, _ in predecessors}
+            parts = set(carried.links["from_code"].to_list())
             peer_codes = [c for c in metrics.peers(pop_all, code) if c not in parts]
             peer_rows = everyone.filter(pl.col("code").is_in(peer_codes))
     gemeente = first(own, column)
@@ -371,101 +374,99 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
         sources,
         pop_sources,
         zero_filled,
-        predecessors,
+        carried.predecessors if carried is not None else [],
     )
 
 
 def values_for(
     wh: Warehouse, indicator_id: str, level: str, period: date, period_type: str, codes: tuple[str, ...]
 ) -> pl.DataFrame:
-    """``values`` for the chosen ``codes``; at gemeente level, a gemeente that did not exist yet in the
-    period's year gets its predecessors' figures (status ``derived``, ``computed_from`` lists them)."""
+    """``values`` for the chosen ``codes``; at gemeente level, a gemeente formed after the period's year gets
+    its predecessors' figure (status ``derived``, ``computed_from`` lists them). One that existed but is
+    absent from the source stays without a row ("no data")."""
     frame = values(wh, indicator_id, level, period, period_type).filter(pl.col("code").is_in(list(codes)))
     frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("computed_from"))
-    gm = values(wh, indicator_id, "gemeente", period, period_type) if level == "gemeente" else frame
-    if gm.height == 0:
+    gm = values(wh, indicator_id, "gemeente", period, period_type)
+    if level != "gemeente" or gm.height == 0:
         return frame
     region_year = int(gm["year"].mode().sort()[0])
-    # Only gemeenten formed later; one that existed but is absent from the source stays "no data" here.
-    existed = region_names(wh, "gemeente", region_year)
-    later = [c for c in codes if c not in set(frame["code"].to_list()) and c not in existed]
-    if level != "gemeente" or not later:
-        return frame
-    everyone = _complete(wh, gm, indicator_info(wh, indicator_id), region_year, period.year)
-    names = region_options(wh, "gemeente").filter(pl.col("code").is_in(later))
     people = population(wh, period.year, "gemeente")
     extra = []
-    for code, name, last_year in names.select("code", "name", "last_year").iter_rows():
-        own, predecessors = _from_predecessors(wh, indicator_id, everyone, region_year, period, period_type, code)
-        if own.height == 0 or own["value"][0] is None:
+    absent = [c for c in codes if c not in set(frame["code"].to_list())]
+    for code, name, last_year in (
+        region_options(wh, "gemeente")
+        .filter(pl.col("code").is_in(absent))
+        .select("code", "name", "last_year")
+        .iter_rows()
+    ):
+        carried = _carried(wh, indicator_id, region_year, period, period_type, code)
+        if carried is None or carried.value is None:
             continue
-        shared_people = _shared_sum(wh.crosswalk_into(code, region_year), people, "population")
         extra.append(
             {
                 "code": code,
                 "year": last_year,
                 "name": name,
-                "value": own["value"][0],
+                "value": carried.value,
                 "source_id": gm["source_id"][0],
                 "status": "derived",
-                "population": shared_people if own["rate"][0] is not None else None,
-                "population_source_id": people["population_source_id"][0]
-                if own["rate"][0] is not None and people.height
-                else None,
-                "rate": own["rate"][0],
-                "computed_from": ";".join(f"{c}:{w:.3f}" for c, _, w in predecessors),
+                "population": carried.population,
+                "population_source_id": people["population_source_id"][0] if carried.population is not None else None,
+                "rate": carried.rate,
+                "computed_from": ";".join(f"{c}:{w:.3f}" for c, _, w in carried.predecessors),
             }
         )
-    if not extra:
-        return frame
-    return pl.concat([frame, pl.DataFrame(extra, schema=frame.schema)], how="vertical")
+    return pl.concat([frame, pl.DataFrame(extra, schema=frame.schema)], how="vertical") if extra else frame
 
 
-def _from_predecessors(
-    wh: Warehouse,
-    indicator_id: str,
-    everyone: pl.DataFrame,
-    region_year: int,
-    period: date,
-    period_type: str,
-    code: str,
-) -> tuple[pl.DataFrame, list[tuple[str, str, float]]]:
-    """A one-row frame (value, rate) for today's gemeente ``code`` in ``region_year``, from the gemeenten it
-    was formed from, and those predecessors. Sums add up their shares; a rate divides the shared sum by the
-    shared population; a ratio (percentage realised) divides the shared numerator by the shared denominator.
-    Other indicators cannot be carried over: an empty frame."""
-    empty = pl.DataFrame(schema={"value": pl.Float64, "rate": pl.Float64})
-    links = wh.crosswalk_into(code, region_year)
+@dataclass(frozen=True)
+class Carried:
+    """The figure of a gemeente formed after the period's year, carried back from the gemeenten it was
+    formed from: ``links`` (from_code, weight) and ``predecessors`` (code, name, share of their area)."""
+
+    value: float | None
+    rate: float | None
+    population: float | None  # the shared population behind ``rate``
+    links: pl.DataFrame
+    predecessors: list[tuple[str, str, float]]
+
+
+def _carried(
+    wh: Warehouse, indicator_id: str, region_year: int, period: date, period_type: str, code: str
+) -> Carried | None:
+    """None unless ``code`` is a gemeente formed after ``region_year`` that the crosswalk links to gemeenten
+    of that year. Sums add up their shares; a rate divides the shared sum by the shared population; a ratio
+    (percentage realised) divides the shared numerator by the shared denominator; other indicators have no
+    carried value."""
     names = region_names(wh, "gemeente", region_year)
+    if code in names:
+        return None  # it existed then: its own figure, or none, but never its neighbours'
+    links = wh.crosswalk_into(code, region_year)
+    if links.height == 0:
+        return None
     predecessors = [(c, names.get(c, c), w) for c, w in links.iter_rows()]
-    if not predecessors:
-        return empty, []
 
-    def shared(frame: pl.DataFrame, column: str) -> float | None:
-        return _shared_sum(links, frame, column)
+    def shared(indicator: str, column: str = "value") -> float | None:
+        complete = _complete(
+            wh,
+            values(wh, indicator, "gemeente", period, period_type),
+            indicator_info(wh, indicator),
+            region_year,
+            period.year,
+        )
+        return _shared_sum(links, complete, column)
 
+    value = rate = people = None
+    info = indicator_info(wh, indicator_id)
     if indicator_id in RATIOS:
-        parts = [
-            _complete(
-                wh,
-                values(wh, part, "gemeente", period, period_type),
-                indicator_info(wh, part),
-                region_year,
-                period.year,
-            )
-            for part in RATIOS[indicator_id]
-        ]
-        numerator, denominator = (shared(part, "value") for part in parts)
+        numerator, denominator = (shared(part) for part in RATIOS[indicator_id])
         value = numerator / denominator * 100.0 if numerator is not None and denominator else None
-        return pl.DataFrame({"value": [value], "rate": [None]}, schema=empty.schema), predecessors
-    if indicator_info(wh, indicator_id).get("aggregation") != "sum":
-        return empty, predecessors
-    value = shared(everyone, "value")
-    rate = None
-    if value is not None and indicator_info(wh, indicator_id).get("per_1000"):
-        people = shared(population(wh, period.year, "gemeente"), "population")
-        rate = value / people * 1000.0 if people else None
-    return pl.DataFrame({"value": [value], "rate": [rate]}, schema=empty.schema), predecessors
+    elif info.get("aggregation") == "sum":
+        value = shared(indicator_id)
+        if value is not None and info.get("per_1000"):
+            people = _shared_sum(links, population(wh, period.year, "gemeente"), "population")
+            rate = value / people * 1000.0 if people else None
+    return Carried(value, rate, people if rate is not None else None, links, predecessors)
 
 
 def _shared_sum(links: pl.DataFrame, frame: pl.DataFrame, column: str) -> float | None:

@@ -122,6 +122,7 @@ def join_many(values: Iterable[str]) -> str:
 
 # --- periods --------------------------------------------------------------------------------------------
 
+
 def period_token(start: date, period_type: str) -> str:
     """The URL form of a period: CBS codes ('2015JJ00', '2016HJ01', '2016MM03'), ISO for a day."""
     return start.isoformat() if period_type == "day" else cbs_code(start, period_type)

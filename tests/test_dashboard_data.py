@@ -254,3 +254,22 @@ def test_rate_of_a_merged_gemeente_divides_shared_sums(wh: Warehouse, built_ware
     assert c.peer_count == sum(1 for code, pop in peers_2015 if metrics.size_band(pop) == band)
     # A gemeente that existed keeps its own figure: no predecessors.
     assert data.compare(wh, "coa_plaatsen", period, kind, "GM0268").predecessors == []
+
+
+def test_a_gemeente_that_existed_is_never_filled_from_its_neighbours(wh: Warehouse, built_warehouse: Path) -> None:
+    """Schiermonnikoog had a corrected target of 0 in 2016, so no percentage realised: it stays without one,
+    and nothing is carried over from other gemeenten (Amsterdam's crosswalk row includes part of Muiden)."""
+    target = sql(
+        built_warehouse,
+        "SELECT value FROM observation WHERE indicator_id = 'taakstelling_gecorrigeerd' AND region_code = 'GM0088'",
+    )[0][0]
+    assert target == 0
+    period, kind = data.latest_period(data.availability(wh), "realisatie_pct", "gemeente")
+    c = data.compare(wh, "realisatie_pct", period, kind, "GM0088")
+    assert c.gemeente is None and c.predecessors == []
+    coa_period = sql(built_warehouse, "SELECT DISTINCT period FROM observation WHERE indicator_id = 'coa_plaatsen'")[0][
+        0
+    ]
+    assert data.compare(wh, "coa_plaatsen", coa_period, "day", "GM0363").predecessors == []
+    shown = data.values_for(wh, "realisatie_pct", "gemeente", period, kind, ("GM0088", "GM1982"))
+    assert shown["code"].to_list() == ["GM1982"] and shown["status"].to_list() == ["derived"]
