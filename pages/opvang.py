@@ -47,16 +47,7 @@ pv = widgets.select(
 )
 
 info = sections.indicator_info(indicator_id)
-measure_options = ["rate", "abs"] if info.get("per_1000") else ["abs"]
-measure = widgets.select(
-    "measure",
-    t("sel_measure", lang),
-    measure_options,
-    {"rate": t("measure_rate", lang), "abs": t("measure_abs", lang)}.get,
-    measure_options[0],
-    "msg_unknown_view",
-    kind="segmented",
-)
+measure = sections.select_measure(info)
 highlight = None
 if "gm" in st.query_params:
     labels = sections.region_labels("gemeente", lang)

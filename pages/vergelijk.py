@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, figures, state
+from dashboard.downloads import values_export
 from dashboard.i18n import fmt_rate, fmt_value, period_label, t, unit_label
 from dashboard.ui import cache, sections, widgets
 
@@ -50,16 +51,7 @@ codes = widgets.multiselect(
     "msg_unknown_gm",
     aliases=sections.name_aliases(level),
 )
-measure_options = ["rate", "abs"] if info.get("per_1000") else ["abs"]
-measure = widgets.select(
-    "measure",
-    t("sel_measure", lang),
-    measure_options,
-    {"rate": t("measure_rate", lang), "abs": t("measure_abs", lang)}.get,
-    measure_options[0],
-    "msg_unknown_view",
-    kind="segmented",
-)
+measure = sections.select_measure(info)
 if not codes:
     st.info(t("vg_pick", lang))
     st.stop()
@@ -120,21 +112,7 @@ sections.render_sources(
     population_ids=current["population_source_id"].drop_nulls().to_list() if use_rate else (),
 )
 sections.download_frame(
-    current.select(
-        pl.lit(indicator_id).alias("indicator_id"),
-        "code",
-        "year",
-        "name",
-        pl.lit(period).alias("period"),
-        pl.lit(period_type).alias("period_type"),
-        "value",
-        "population",
-        "rate",
-        "status",
-        "source_id",
-        "population_source_id",
-        "computed_from",
-    ),
+    values_export(current, indicator_id, period, period_type),
     f"vergelijk_{indicator_id}_{token}.csv",
     key="vg_bars_csv",
 )
@@ -177,20 +155,7 @@ else:
         population_ids=series["population_source_id"].drop_nulls().to_list() if use_rate else (),
     )
     sections.download_frame(
-        series.select(
-            pl.lit(indicator_id).alias("indicator_id"),
-            "code",
-            "year",
-            "name",
-            "period",
-            "period_type",
-            "value",
-            "population",
-            "rate",
-            "status",
-            "source_id",
-            "population_source_id",
-        ),
+        values_export(series, indicator_id),
         f"vergelijk_{indicator_id}_reeks.csv",
         key="vg_lines_csv",
     )

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import figures, state
 from dashboard.data import MapData
-from dashboard.downloads import with_sources
+from dashboard.downloads import values_export, with_sources
 from dashboard.i18n import fmt_number, fmt_rate, fmt_value, level_label, period_label, t, unit_label
 from dashboard.sources import source_line
 from dashboard.ui import cache, widgets
@@ -106,6 +106,21 @@ def select_level(levels: Sequence[str], default: str = "gemeente", container=Non
         shown=labels,
         kind="segmented",
         container=container,
+    )
+
+
+def select_measure(info: dict) -> str:
+    """Per 1,000 inhabitants or absolute, for an indicator read per inhabitant; otherwise only absolute."""
+    lang = widgets.lang()
+    options = ["rate", "abs"] if info.get("per_1000") else ["abs"]
+    return widgets.select(
+        "measure",
+        t("sel_measure", lang),
+        options,
+        {"rate": t("measure_rate", lang), "abs": t("measure_abs", lang)}.get,
+        options[0],
+        "msg_unknown_view",
+        kind="segmented",
     )
 
 
@@ -279,19 +294,7 @@ def map_section(
         derived=bool(table.height) and set(table["status"].to_list()) == {"derived"} and level != "gemeente",
     )
     download_frame(
-        table.select(
-            pl.lit(indicator_id).alias("indicator_id"),
-            "code",
-            "year",
-            "name",
-            pl.lit(period).alias("period"),
-            pl.lit(period_type).alias("period_type"),
-            "value",
-            *(["population", "rate"] if md.has_rates else []),
-            "status",
-            "source_id",
-            *(["population_source_id"] if md.has_rates else []),
-        ),
+        values_export(table, indicator_id, period, period_type, rates=md.has_rates),
         f"{indicator_id}_{level}_{state.period_token(period, period_type)}.csv",
         key=f"{key}_csv",
     )
