@@ -23,7 +23,10 @@ def national(indicator_id: str, period: tuple[date, str] | None) -> pl.DataFrame
     return frame.filter(pl.col("code") == data.NATIONAL)
 
 
-def headline(column, label: str, indicator_id: str, period: tuple[date, str] | None, sub: str | None = None) -> None:
+def headline(
+    column, label_key: str, indicator_id: str, period: tuple[date, str] | None, sub: str | None = None
+) -> None:
+    label = t(label_key, lang, period=period_label(*period, lang) if period else "")
     frame = national(indicator_id, period)
     with column.container(border=True, height="stretch"):
         if frame.height == 0:
@@ -39,18 +42,13 @@ def headline(column, label: str, indicator_id: str, period: tuple[date, str] | N
 st.subheader(t("ov_headlines", lang))
 cols = st.columns(3) + st.columns(3)
 asylum_period = data.latest_period(avail, "asielverzoeken_en_nareizigers", "land")
-headline(
-    cols[0],
-    t("hl_asylum", lang, period=period_label(*asylum_period, lang) if asylum_period else ""),
-    "asielverzoeken_en_nareizigers",
-    asylum_period,
-)
+headline(cols[0], "hl_asylum", "asielverzoeken_en_nareizigers", asylum_period)
 
 coa_period = data.latest_period(avail, "coa_plaatsen", "land")
 locations = national("coa_locaties", coa_period)
 headline(
     cols[1],
-    t("hl_coa", lang, period=period_label(*coa_period, lang) if coa_period else ""),
+    "hl_coa",
     "coa_plaatsen",
     coa_period,
     t("hl_coa_sub", lang, n=fmt_number(locations["value"][0], lang)) if locations.height else None,
@@ -60,19 +58,14 @@ pct_period = data.latest_period(avail, "realisatie_pct", "land")
 pct = national("realisatie_pct", pct_period)
 headline(
     cols[2],
-    t("hl_housing", lang, period=period_label(*pct_period, lang) if pct_period else ""),
+    "hl_housing",
     "realisatie",
     pct_period,
     t("hl_housing_sub", lang, pct=fmt_value(pct["value"][0], "procent", lang)) if pct.height else None,
 )
 
 pop_period = data.latest_period(avail, "bevolking", "land")
-headline(
-    cols[3],
-    t("hl_population", lang, period=period_label(*pop_period, lang) if pop_period else ""),
-    "bevolking",
-    pop_period,
-)
+headline(cols[3], "hl_population", "bevolking", pop_period)
 
 with cols[4].container(border=True, height="stretch"):
     integration = data.chain_indicator(cache.warehouse(), avail, "integratie", "gemeente")
