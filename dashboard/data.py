@@ -80,6 +80,7 @@ def theme_indicators(wh: Warehouse, avail: pl.DataFrame, theme: str, level: str)
     return [i for i in wh.indicators().filter(pl.col("theme") == theme)["id"].to_list() if i in have]
 
 
+@_per_warehouse
 def region_options(wh: Warehouse, level: str) -> pl.DataFrame:
     """One row per region code at ``level``: its latest name, first and last year (for 'until 2015')."""
     regions = wh.regions(level)
