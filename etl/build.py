@@ -17,10 +17,9 @@ import polars as pl
 
 from etl import check, harmonise, warehouse
 from etl.catalogue import DATA_GAPS, INDICATORS
-from etl.crosswalk import build_crosswalk, with_surviving_codes
+from etl.crosswalk import boundary_layers, build_crosswalk, with_surviving_codes
 from etl.errors import InputError, WarehouseCheckError
 from etl.model import SCHEMAS, ParseResult
-from etl.parsers import coa
 from etl.progress import steps
 from etl.sources import ParseContext, SourceSpec, all_specs, sha256_file
 
@@ -112,8 +111,9 @@ def _checksum(snapshot: Path, rel: str, known: dict[str, str]) -> str | None:
 
 
 def _cached_crosswalk(snapshot: Path, checksums: dict[str, str], code: str, cache: Path) -> pl.DataFrame:
-    # Keyed on every boundary file the crosswalk reads (see etl.crosswalk).
-    geo = {k: v for k, v in sorted(checksums.items()) if k.startswith("geo/gemeente_") or k == coa.PATH_GEMEENTEN}
+    read = sorted(path.relative_to(snapshot).as_posix() for path, _ in boundary_layers(snapshot).values())
+    known = dict(checksums)
+    geo = {rel: _checksum(snapshot, rel, known) for rel in read}
     key = hashlib.sha256(json.dumps([geo, code]).encode()).hexdigest()[:24]
     target = cache / "crosswalk" / f"{key}.parquet"
     if target.exists():

@@ -18,6 +18,7 @@ are weighted by their full area and normalised to sum to 1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -36,19 +37,27 @@ SCHEMA = pl.Schema(
 )
 
 
-def build_crosswalk(snapshot: Path) -> pl.DataFrame:
+def boundary_layers(snapshot: Path) -> dict[int, tuple[Path, Callable[[Path], gpd.GeoDataFrame]]]:
+    """Year -> (file, reader) of every gemeente boundary layer the crosswalk reads; the build keys its
+    cached crosswalk on exactly these files."""
     files = layer_files(snapshot / GEO_DIR, "gemeente")
     if not files:
         raise InputError(snapshot / GEO_DIR, "no gemeente_<year>.topojson boundary files for the crosswalk")
-    latest_year = max(files)
-    latest = _projected(read_layer(files[latest_year]))
-    latest_codes = set(latest["code"])
     layers = {year: (path, read_layer) for year, path in files.items()}
     tno_2015 = snapshot / coa.PATH_GEMEENTEN
     if tno_2015.exists() and coa.YEAR not in layers:
         layers[coa.YEAR] = (tno_2015, coa.gemeente_layer)
+    return dict(sorted(layers.items()))
+
+
+def build_crosswalk(snapshot: Path) -> pl.DataFrame:
+    layers = boundary_layers(snapshot)
+    latest_year = max(layers)
+    latest_path, read_latest = layers[latest_year]
+    latest = _projected(read_latest(latest_path))
+    latest_codes = set(latest["code"])
     parts = []
-    for year, (path, read) in sorted(layers.items()):
+    for year, (path, read) in layers.items():
         layer = read(path)
         kept = layer.loc[layer["code"].isin(latest_codes), "code"].tolist()
         parts.append(_frame(kept, year, kept, latest_year, [1.0] * len(kept)))

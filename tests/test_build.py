@@ -165,3 +165,23 @@ def test_unchanged_rebuild_is_skipped_and_a_changed_input_is_the_only_one_parsed
     assert not report.skipped
     assert report.parsed == ["cbs_80059ned"]
     assert len(report.cached) == len(first.parsed) - 1
+    assert len(list((cache / "crosswalk").glob("*.parquet"))) == 1  # boundaries unchanged: crosswalk reused
+
+
+def test_the_crosswalk_is_rebuilt_when_the_2015_layer_changes(snapshot, tmp_path):
+    """TNO's 2015 gemeente layer feeds the crosswalk, so a change to it (here: an added trailing newline)
+    must not reuse the cached crosswalk."""
+    from etl.build import build
+    from etl.parsers import coa
+
+    out, cache = tmp_path / "w.duckdb", tmp_path / "cache"
+    build(snapshot, out, cache)
+    changed = snapshot_variant(
+        snapshot,
+        tmp_path / "snap",
+        replace={coa.PATH_GEMEENTEN: (snapshot / coa.PATH_GEMEENTEN).read_bytes() + b"\n"},
+    )
+    report = build(changed, out, cache)
+    # The layer itself and the locations, whose join reads it, are parsed again.
+    assert set(report.parsed) == {"tno_vluchtelingen_gemeenten_2015", "tno_coa_locaties_2015"}
+    assert len(list((cache / "crosswalk").glob("*.parquet"))) == 2
