@@ -420,6 +420,21 @@ def values_for(
     return pl.concat([frame, pl.DataFrame(extra, schema=frame.schema)], how="vertical") if extra else frame
 
 
+@_per_warehouse
+def formed_after(wh: Warehouse, year: int) -> dict[str, list[tuple[str, str, float]]]:
+    """Today's gemeenten that did not exist yet in ``year`` -> the gemeenten of ``year`` they were formed
+    from (code, name, share of that gemeente's area now in it), largest share first."""
+    latest = wh.crosswalk_years().get(year)
+    if latest is None:
+        return {}
+    names = region_names(wh, "gemeente", year)
+    out: dict[str, list[tuple[str, str, float]]] = {}
+    for from_code, to_code, weight in wh.crosswalk(year, latest).sort("weight", descending=True).iter_rows():
+        if to_code not in names:
+            out.setdefault(to_code, []).append((from_code, names.get(from_code, from_code), weight))
+    return out
+
+
 @dataclass(frozen=True)
 class Carried:
     """The figure of a gemeente formed after the period's year, carried back from the gemeenten it was
@@ -439,13 +454,12 @@ def _carried(
     of that year. Sums add up their shares; a rate divides the shared sum by the shared population; a ratio
     (percentage realised) divides the shared numerator by the shared denominator; other indicators have no
     carried value."""
-    names = region_names(wh, "gemeente", region_year)
-    if code in names:
-        return None  # it existed then: its own figure, or none, but never its neighbours'
-    links = wh.crosswalk_into(code, region_year)
-    if links.height == 0:
-        return None
-    predecessors = [(c, names.get(c, c), w) for c, w in links.iter_rows()]
+    predecessors = formed_after(wh, region_year).get(code)
+    if not predecessors:
+        return None  # it existed then (its own figure, or none, never its neighbours'), or no crosswalk
+    links = pl.DataFrame(
+        [(c, w) for c, _, w in predecessors], schema={"from_code": pl.String, "weight": pl.Float64}, orient="row"
+    )
 
     def shared(indicator: str, column: str = "value") -> float | None:
         complete = _complete(

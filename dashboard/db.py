@@ -126,15 +126,9 @@ class Warehouse:
             [level, year],
         )
 
-    def crosswalk_into(self, code: str, from_year: int) -> pl.DataFrame:
-        """The gemeenten of ``from_year`` that lie (in part) in today's ``code``: from_code, weight (the
-        share of the old gemeente's area that lies there)."""
-        return self.query(
-            """SELECT from_code, weight FROM crosswalk
-               WHERE to_code = ? AND from_year = ? AND to_year = (SELECT max(to_year) FROM crosswalk)
-               ORDER BY from_code""",
-            [code, from_year],
-        )
+    def crosswalk_years(self) -> dict[int, int]:
+        """from_year -> to_year (the latest boundaries) of the crosswalk."""
+        return dict(self.query("SELECT DISTINCT from_year, to_year FROM crosswalk").iter_rows())
 
     def crosswalk(self, from_year: int, to_year: int) -> pl.DataFrame:
         return self.query(
