@@ -61,6 +61,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "level_land": ("Nederland", "Netherlands"),
     "former_suffix": ("t/m {year}", "until {year}"),
     # URL messages
+    "msg_formed_later": (
+        "{name} bestond in {year} nog niet; hier staan de gemeenten waaruit het is ontstaan ({parts}), te beginnen "
+        "met de grootste. Op de Gemeente-pagina staan hun cijfers opgeteld.",
+        "{name} did not exist yet in {year}; this page has the municipalities it was formed from ({parts}), starting "
+        "with the largest. The Municipality page adds their figures up.",
+    ),
     "msg_unknown_gm": (
         "Gemeente {raw} is onbekend of komt op deze pagina niet voor; getoond wordt {shown}.",
         "Municipality {raw} is unknown or not on this page; showing {shown}.",

@@ -32,7 +32,7 @@ default_period = data.latest_period(avail, indicator_id, "gemeente")
 token = sections.select_period(periods, default=default_period, container=row[1])
 period, period_type = state.parse_period_token(token)
 gm = sections.select_gemeente(
-    default_gm if default_gm in codes else (codes[0] if codes else None), codes=codes, container=row[2]
+    default_gm if default_gm in codes else (codes[0] if codes else None), codes=codes, container=row[2], year=month_year
 )
 info = sections.indicator_info(indicator_id)
 diverging = indicator_id == "huisvesting_saldo"  # the legend text differs per scale

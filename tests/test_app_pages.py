@@ -246,6 +246,26 @@ def test_shares_by_area_are_named_as_estimates(built_warehouse: Path) -> None:
     assert any("naar oppervlakte" in c for c in captions(at))
 
 
+def test_huisvesting_opens_the_largest_predecessor_of_a_later_gemeente(built_warehouse: Path) -> None:
+    """A link to Land van Cuijk (2022) on the 2016 housing page lands on the predecessor with the largest share
+    and names all five, instead of calling the gemeente unknown."""
+    parts = sql(
+        built_warehouse,
+        """SELECT x.from_code, r.name FROM crosswalk x JOIN region r ON r.code = x.from_code AND r.year = 2016
+           WHERE x.to_code = 'GM1982' AND x.from_year = 2016 ORDER BY x.weight DESC, x.from_code""",
+    )
+    at = open_page("huisvesting", gm="GM1982")
+    assert_clean(at)
+    assert not at.warning
+    assert at.selectbox(key="w_huisvesting_gm").value in {code for code, _ in parts}
+    note = at.info[0].value
+    assert note.startswith("Land van Cuijk bestond in 2016 nog niet") and all(name in note for _, name in parts)
+    # The user's own next choice is theirs: no note again.
+    at.selectbox(key="w_huisvesting_gm").set_value("GM0363").run()
+    assert_clean(at)
+    assert not at.info and qp(at)["gm"] == "GM0363"
+
+
 def test_gemeente_by_name_and_in_english() -> None:
     at = open_page("gemeente", gm="rotterdam", lang="en")
     assert_clean(at)

@@ -138,11 +138,25 @@ def name_aliases(level: str) -> dict[str, str]:
     return {name.lower(): code for code, name in options.select("code", "name").iter_rows()}
 
 
-def select_gemeente(default: str | None, codes: Sequence[str] | None = None, container=None) -> str | None:
+def select_gemeente(
+    default: str | None, codes: Sequence[str] | None = None, container=None, year: int | None = None
+) -> str | None:
+    """A searchable gemeente selector over ``codes`` (default: every gemeente). With ``year`` (the options
+    are that year's gemeenten), a link to a gemeente formed later opens its largest predecessor, and says so."""
     lang = widgets.lang()
     labels = region_labels("gemeente", lang)
     options = sorted(codes if codes is not None else labels, key=lambda c: (labels.get(c, c).lower(), c))
     fallback = default if default in options else (options[0] if options else None)
+    aliases = dict(name_aliases("gemeente"))
+    if year is not None:
+        later = cache.get("formed_after", year)
+        aliases.update({code.lower(): parts[0][0] for code, parts in later.items()})
+        raw = (widgets.incoming("gm") or "").strip().upper()  # a link just opened, not the user's own choice
+        if raw in later:
+            names = ", ".join(name for _, name, _ in later[raw])
+            st.info(
+                t("msg_formed_later", lang, name=labels.get(raw, raw), year=year, parts=names), icon=":material/info:"
+            )
     return widgets.select(
         "gm",
         t("sel_gemeente", lang),
@@ -151,7 +165,7 @@ def select_gemeente(default: str | None, codes: Sequence[str] | None = None, con
         fallback,
         "msg_unknown_gm",
         shown={c: labels.get(c, c) for c in options},
-        aliases=name_aliases("gemeente"),
+        aliases=aliases,
         upper=True,
         help=t("sel_gemeente_help", lang),
         container=container,

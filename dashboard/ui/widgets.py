@@ -99,7 +99,7 @@ def show_message(message: state.Message | None) -> None:
         st.warning(t(message.key, lang(), **message.fields), icon=":material/info:")
 
 
-def _incoming(name: str) -> str | None:
+def incoming(name: str) -> str | None:
     """The URL value of ``name`` if it is new to this session (not what we wrote last), else None."""
     raw = st.query_params.get(name)
     if raw is None or raw == st.session_state.get(f"_url_{name}"):
@@ -133,7 +133,7 @@ def resolve(
 ) -> tuple[str | None, bool]:
     """The value for ``name``: a new URL value (whitelisted, with a message if rejected), else this session's
     last value if still on offer, else ``default``. Returns (value, came_from_url)."""
-    raw = _incoming(name)
+    raw = incoming(name)
     if raw is not None:
         choice = state.pick(raw, options, default, message_key, shown=shown, aliases=aliases, upper=upper)
         show_message(choice.message)
@@ -193,7 +193,7 @@ def multiselect(
     """Up to ``limit`` values, bound to a comma-separated URL parameter."""
     options = list(options)
     key = f"w_{page_name()}_{name}"
-    raw = _incoming(name)
+    raw = incoming(name)
     if raw is not None:
         choice = state.pick_many(raw, options, list(default), message_key, limit=limit, aliases=aliases)
         for message in choice.messages:
@@ -210,7 +210,7 @@ def multiselect(
 
 def resolve_lang() -> str:
     """The language for this run, before any page renders: a new ``lang`` URL value, else the switch."""
-    raw = _incoming("lang")
+    raw = incoming("lang")
     if raw is not None:
         choice = state.pick(raw.lower(), ["nl", "en"], DEFAULT_LANG, "msg_unknown_lang")
         value = choice.value
