@@ -311,7 +311,8 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
     pv = values(wh, indicator_id, "provincie", period, period_type)
     nl = values(wh, indicator_id, "land", period, period_type)
     pop_all, peer_year = _size_population(wh, region_year, period.year)
-    peer_codes = metrics.peers(pop_all, code)
+    pop_all, predecessors = _with_formed_later(wh, pop_all, peer_year, code)
+    peer_codes = [c for c in metrics.peers(pop_all, code) if c not in predecessors]
     everyone = _complete(wh, gm, info, region_year, period.year)
     zero_filled = everyone.height > gm.height
     peer_rows = everyone.filter(pl.col("code").is_in(peer_codes))
@@ -334,15 +335,6 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
             {"value": [carried.value], "rate": [carried.rate]}, schema={"value": pl.Float64, "rate": pl.Float64}
         )
         pv_code = pv_code or _provincie_today(wh, code)
-        shared_population = _shared_sum(carried.links, pop_all, "population")
-        if shared_population is not None:
-            # Its size class is that of its predecessors together; compare with gemeenten of that class then.
-            pop_all = pl.concat(
-                [pop_all, pl.DataFrame({"code": [code], "population": [shared_population]}, schema=pop_all.schema)]
-            )
-            parts = set(carried.links["from_code"].to_list())
-            peer_codes = [c for c in metrics.peers(pop_all, code) if c not in parts]
-            peer_rows = everyone.filter(pl.col("code").is_in(peer_codes))
     gemeente = first(own, column)
     provincie = first(pv.filter(pl.col("code") == pv_code), column) if pv_code else None
     national = first(nl.filter(pl.col("code") == NATIONAL), column)
@@ -457,9 +449,7 @@ def _carried(
     predecessors = formed_after(wh, region_year).get(code)
     if not predecessors:
         return None  # it existed then (its own figure, or none, never its neighbours'), or no crosswalk
-    links = pl.DataFrame(
-        [(c, w) for c, _, w in predecessors], schema={"from_code": pl.String, "weight": pl.Float64}, orient="row"
-    )
+    links = _links(predecessors)
 
     def shared(indicator: str, column: str = "value") -> float | None:
         complete = _complete(
@@ -491,6 +481,32 @@ def _shared_sum(links: pl.DataFrame, frame: pl.DataFrame, column: str) -> float 
     if joined.height < links.height or joined[column].is_null().any():
         return None
     return float((joined["weight"] * joined[column]).sum())
+
+
+def _links(parts: list[tuple[str, str, float]]) -> pl.DataFrame:
+    """Predecessors (code, name, share) as the from_code, weight frame ``_shared_sum`` adds up over."""
+    return pl.DataFrame(
+        [(c, w) for c, _, w in parts], schema={"from_code": pl.String, "weight": pl.Float64}, orient="row"
+    )
+
+
+def _with_formed_later(
+    wh: Warehouse, pop_all: pl.DataFrame, year: int | None, code: str
+) -> tuple[pl.DataFrame, set[str]]:
+    """``pop_all`` (the size-class populations of ``year``) plus ``code`` if it was formed after that year:
+    its size is that of its predecessors together, who are then no peers of it. Returns the frame and the
+    predecessors' codes."""
+    if year is None or code in set(pop_all["code"].to_list()):
+        return pop_all, set()
+    parts = formed_after(wh, year).get(code)
+    if not parts:
+        return pop_all, set()
+    links = _links(parts)
+    shared = _shared_sum(links, pop_all, "population")
+    if shared is None:
+        return pop_all, set()
+    extra = pl.DataFrame({"code": [code], "population": [shared]}, schema=pop_all.schema)
+    return pl.concat([pop_all, extra]), set(links["from_code"].to_list())
 
 
 def _provincie_today(wh: Warehouse, code: str) -> str | None:

@@ -273,3 +273,18 @@ def test_a_gemeente_that_existed_is_never_filled_from_its_neighbours(wh: Warehou
     assert data.compare(wh, "coa_plaatsen", coa_period, "day", "GM0363").predecessors == []
     shown = data.values_for(wh, "realisatie_pct", "gemeente", period, kind, ("GM0088", "GM1982"))
     assert shown["code"].to_list() == ["GM1982"] and shown["status"].to_list() == ["derived"]
+
+
+def test_a_gemeente_formed_later_than_the_size_year_gets_peers(wh: Warehouse, built_warehouse: Path) -> None:
+    """Gooise Meren (2016) on the 2016 target: CBS has no 2016 population per gemeente, so size classes come
+    from 2015, when it did not exist; its predecessors' 2015 population together sets its class."""
+    period, kind = data.latest_period(data.availability(wh), "taakstelling", "gemeente")
+    c = data.compare(wh, "taakstelling", period, kind, "GM1942")
+    assert c.peer_year == 2015 and c.predecessors == []  # its own 2016 figure
+    together = sql(
+        built_warehouse,
+        """SELECT sum(x.weight * p.value) FROM crosswalk x JOIN observation p ON p.region_code = x.from_code
+             AND p.region_year = 2015 AND p.indicator_id = 'bevolking' AND p.period = DATE '2015-01-01'
+           WHERE x.to_code = 'GM1942' AND x.from_year = 2015""",
+    )[0][0]
+    assert c.peer_band == metrics.size_band(together) and c.peer_count > 0
