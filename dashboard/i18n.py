@@ -370,6 +370,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "vg_bars": ("{indicator}, {period}", "{indicator}, {period}"),
     "vg_time": ("{indicator} door de tijd", "{indicator} over time"),
     "vg_pick": ("Kies ten minste één regio.", "Pick at least one region."),
+    "vg_no_values": (
+        "Geen van de gekozen gebieden heeft een waarde voor deze indicator in {period}; kies andere gebieden of "
+        "een andere periode.",
+        "None of the chosen areas has a value for this indicator in {period}; pick other areas or another period.",
+    ),
     "vg_from_predecessors": (
         "{names}: bestond in {year} nog niet; opgeteld uit de gemeenten waaruit het is ontstaan (zie de Gemeente-"
         "pagina en de kolom computed_from in de CSV).",

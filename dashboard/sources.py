@@ -36,7 +36,8 @@ def source_line(
     boundary_ids: Iterable[str] = (),
     derived: bool = False,
 ) -> str:
-    """Markdown-free text: the value sources, then the population and boundary sources if used."""
+    """Markdown-free text: the value sources, then the population and boundary sources if used; empty when
+    none of the ids is a known source (nothing shown, rather than a bare "Bron: .")."""
     parts = ["; ".join(describe(row, lang) for row in _rows(value_ids, sources))]
     if derived:
         parts[0] += f"; {t('derived_total', lang)}"
@@ -46,4 +47,5 @@ def source_line(
     boundaries = _rows(boundary_ids, sources)
     if boundaries:
         parts.append(f"{t('boundaries', lang)}: " + "; ".join(describe(r, lang) for r in boundaries))
-    return f"{t('source', lang)}: " + ". ".join(p for p in parts if p) + "."
+    shown = [p for p in parts if p]
+    return f"{t('source', lang)}: " + ". ".join(shown) + "." if shown else ""

@@ -60,7 +60,7 @@ current = cache.get("values_for", indicator_id, level, period, period_type, tupl
 use_rate = measure == "rate" and current["rate"].is_not_null().any()
 column = "rate" if use_rate else "value"
 axis = t("rate", lang) if use_rate else unit_label(unit, lang)
-if info.get("per_1000") and measure == "rate" and not use_rate:
+if info.get("per_1000") and measure == "rate" and not use_rate and current.height:
     st.caption(t("no_rate_year", lang, year=period.year))
 
 
@@ -89,33 +89,41 @@ if missing:
 formed_later = [labels.get(c, c) for c in current.filter(pl.col("computed_from").is_not_null())["code"].to_list()]
 if formed_later:
     st.caption(t("vg_from_predecessors", lang, names=", ".join(formed_later), year=period.year))
-tab_chart, tab_table = st.tabs([t("chart", lang), t("table_alt", lang)])
-with tab_chart:
-    widgets.figure(
-        figures.bars(formatted(current), value=column, label="name", text="_text", axis_title=axis),
-        key="vg_bars",
-        alt=title,
+if current.height == 0:
+    # Nothing to draw: no empty axes, no empty source line, no empty download.
+    st.info(t("vg_no_values", lang, period=period_label(period, period_type, lang)), icon=":material/info:")
+else:
+    tab_chart, tab_table = st.tabs([t("chart", lang), t("table_alt", lang)])
+    with tab_chart:
+        widgets.figure(
+            figures.bars(formatted(current), value=column, label="name", text="_text", axis_title=axis),
+            key="vg_bars",
+            alt=title,
+        )
+    with tab_table:
+        widgets.table(
+            current,
+            {
+                "name": (t("name", lang), "text"),
+                "code": (t("code", lang), "text"),
+                "value": (t("value", lang), "pct" if unit == "procent" else "int"),
+                **(
+                    {"population": (t("population", lang), "int"), "rate": (t("rate", lang), "rate")}
+                    if use_rate
+                    else {}
+                ),
+            },
+            key="vg_bars_table",
+        )
+    sections.render_sources(
+        current["source_id"].to_list(),
+        population_ids=current["population_source_id"].drop_nulls().to_list() if use_rate else (),
     )
-with tab_table:
-    widgets.table(
-        current,
-        {
-            "name": (t("name", lang), "text"),
-            "code": (t("code", lang), "text"),
-            "value": (t("value", lang), "pct" if unit == "procent" else "int"),
-            **({"population": (t("population", lang), "int"), "rate": (t("rate", lang), "rate")} if use_rate else {}),
-        },
-        key="vg_bars_table",
+    sections.download_frame(
+        values_export(current, indicator_id, period, period_type),
+        f"vergelijk_{indicator_id}_{token}.csv",
+        key="vg_bars_csv",
     )
-sections.render_sources(
-    current["source_id"].to_list(),
-    population_ids=current["population_source_id"].drop_nulls().to_list() if use_rate else (),
-)
-sections.download_frame(
-    values_export(current, indicator_id, period, period_type),
-    f"vergelijk_{indicator_id}_{token}.csv",
-    key="vg_bars_csv",
-)
 
 st.subheader(t("vg_time", lang, indicator=sections.indicator_label(indicator_id, lang)))
 series = cache.get("series", indicator_id, tuple(codes), period_type)

@@ -397,6 +397,15 @@ def test_vergelijk_accepts_a_gemeente_without_data_and_says_so(built_warehouse: 
     assert list(bars["y"]) == ["'s-Gravenhage"]
 
 
+def test_vergelijk_with_no_values_says_so_instead_of_drawing_empty_axes() -> None:
+    at = open_page("vergelijk", level="gemeente", indicator="coa_plaatsen", gm="GM0363")
+    assert_clean(at)
+    assert at.info and at.info[0].value.startswith("Geen van de gekozen gebieden heeft een waarde")
+    assert [s for s in plotly_specs(at) if any(d["type"] == "bar" for d in s["data"])] == []
+    assert not any(c.startswith("Voor 2015 is geen inwonertal") for c in captions(at))  # 2015 has one
+    assert not any(c.strip() in {"Bron: .", "Bron:"} for c in captions(at))
+
+
 def test_vergelijk_carries_a_later_gemeente_back_through_its_predecessors(built_warehouse: Path) -> None:
     at = open_page("vergelijk", level="gemeente", indicator="taakstelling", gm="GM1982,GM0268", measure="abs")
     assert_clean(at)

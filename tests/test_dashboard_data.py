@@ -179,6 +179,7 @@ def test_source_line_names_publisher_table_and_reference_date(wh: Warehouse) -> 
     assert row["publisher"] in line and row["table_id"] in line
     assert str(row["reference_date"].year) in line and "peildatum" in line
     assert "reference date" in source_line(["cbs_80059ned"], sources, "en")
+    assert source_line([], sources, "nl") == "" and source_line(["no_such_source"], sources, "nl") == ""
 
 
 def test_csv_download_has_source_columns(wh: Warehouse, avail) -> None:

@@ -262,7 +262,8 @@ def share_url(page: str, params: Mapping[str, str]) -> str:
 
 
 def source_line(text: str) -> None:
-    st.caption(text)
+    if text:
+        st.caption(text)
 
 
 def download(frame: pl.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
