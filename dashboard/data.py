@@ -384,6 +384,7 @@ def values_for(
         return frame
     region_year = int(gm["year"].mode().sort()[0])
     people = population(wh, period.year, "gemeente")
+    listed = set(gm["code"].to_list())
     extra = []
     absent = [c for c in codes if c not in set(frame["code"].to_list())]
     for code, name, last_year in (
@@ -393,8 +394,8 @@ def values_for(
         .iter_rows()
     ):
         carried = _carried(wh, indicator_id, region_year, period, period_type, code)
-        if carried is None or carried.value is None:
-            continue
+        if carried is None or carried.value is None or not listed & {c for c, _, _ in carried.predecessors}:
+            continue  # as for a gemeente that existed: none of its predecessors in the source is no data
         extra.append(
             {
                 "code": code,

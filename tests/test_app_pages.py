@@ -397,6 +397,16 @@ def test_vergelijk_accepts_a_gemeente_without_data_and_says_so(built_warehouse: 
     assert list(bars["y"]) == ["'s-Gravenhage"]
 
 
+def test_vergelijk_treats_a_later_gemeente_without_listed_predecessors_like_one_without_data() -> None:
+    """Neither Amsterdam nor Bussum, Naarden and Muiden (now Gooise Meren) are in the 2015 COA file: both are
+    "no data" here, not one of them 0; Land van Cuijk's predecessors are listed and it gets a bar."""
+    at = open_page("vergelijk", level="gemeente", indicator="coa_plaatsen", gm="GM1982,GM1942,GM0363")
+    assert_clean(at)
+    bars = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "bar"][0]
+    assert list(bars["y"]) == ["Land van Cuijk"]
+    assert any(c.startswith("Geen gegevens") and "Gooise Meren" in c and "Amsterdam" in c for c in captions(at))
+
+
 def test_vergelijk_with_no_values_says_so_instead_of_drawing_empty_axes() -> None:
     at = open_page("vergelijk", level="gemeente", indicator="coa_plaatsen", gm="GM0363")
     assert_clean(at)
