@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set up and run every test: parsers on the real snapshot, the build, loopback HTTP connectors,
-# AppTest runs of every page and a real Chromium against a running server.
+# AppTest runs of every page, a real Chromium against a running server, and a load test (also through nginx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
-ruff check .
-python3 -m pytest -q "$@"
+./scripts/setup.sh --tests
+.venv/bin/ruff check .
+.venv/bin/python -m pytest -q "$@"
