@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-python3 -m etl build --snapshot "${KETEN_SNAPSHOT:-../shared/data}"
-exec python3 -m streamlit run app.py --server.headless true "$@"
+.venv/bin/python -m etl build --snapshot "${KETEN_SNAPSHOT:-../shared/data}"
+exec .venv/bin/python -m dashboard.ui.serve --server.headless true "$@"

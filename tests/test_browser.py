@@ -39,9 +39,7 @@ def server(built_warehouse: Path):
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "app.py",
+            "dashboard.ui.serve",
             "--server.headless",
             "true",
             "--server.port",

@@ -1,0 +1,63 @@
+"""Start the dashboard server: ``python -m dashboard.ui.serve [streamlit run options]``.
+
+Streamlit runs every reader's script in its own thread. Two things must therefore happen once, in the main
+thread, before the first reader arrives:
+
+- the heavy libraries are imported completely. Ten first visits at once otherwise import pandas (through
+  plotly) in ten threads and some runs fail with "partially initialized module 'pandas'";
+- polars' thread pool is sized before polars is imported (``POLARS_MAX_THREADS``; see ``POLARS_THREADS``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+# polars' pool size on a server. The script threads already keep every core busy with many readers, and the
+# frames here are small (a few thousand rows), so polars' own parallelism buys nothing. Measured with
+# scripts/loadtest.py on the 2-core reference machine (see README, "Serving many readers"). An operator's
+# own POLARS_MAX_THREADS wins.
+POLARS_THREADS = "2"
+
+
+def preload() -> None:
+    """Import everything a page run imports, and draw one figure of each trace type the pages use, so that
+    plotly's lazily imported trace and validator modules are loaded too."""
+    os.environ.setdefault("POLARS_MAX_THREADS", POLARS_THREADS)
+    import duckdb  # noqa: F401
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+    import plotly.graph_objects as go
+    import plotly.io
+    import polars  # noqa: F401
+    import pyarrow  # noqa: F401
+
+    import dashboard.data  # noqa: F401
+    import dashboard.figures  # noqa: F401
+    import dashboard.profile_table  # noqa: F401
+
+    figure = go.Figure(
+        [
+            go.Choropleth(locations=["a"], z=[1.0], geojson={"type": "FeatureCollection", "features": []}),
+            go.Scattergeo(lat=[52.0], lon=[5.0]),
+            go.Bar(x=[1.0], y=["a"], orientation="h"),
+            go.Scatter(x=["2016-01-01"], y=[1.0], mode="lines+markers"),
+        ]
+    )
+    figure.update_layout(geo=dict(visible=False), coloraxis=dict(colorscale="Blues"))
+    plotly.io.to_json(figure, validate=False)
+
+
+def main(argv: list[str]) -> None:
+    preload()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), *argv]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
