@@ -30,7 +30,7 @@ def _per_warehouse(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def remembered(wh: Warehouse, *args):
-        return wh.memo((fn.__name__, *args), lambda: fn(wh, *args))
+        return wh.remember(fn, *args)
 
     return remembered
 
@@ -48,6 +48,7 @@ def indicator_info(wh: Warehouse, indicator_id: str) -> dict:
     return rows[0] if rows else {}
 
 
+@_per_warehouse
 def availability(wh: Warehouse) -> pl.DataFrame:
     """indicator_id, level, period, period_type, region_year, n — plus computable ratios at other levels."""
     avail = wh.availability()
@@ -74,9 +75,9 @@ def periods(avail: pl.DataFrame, indicator_id: str, level: str) -> list[tuple[da
     return list(rows.iter_rows())
 
 
-def theme_indicators(wh: Warehouse, avail: pl.DataFrame, theme: str, level: str) -> list[str]:
+def theme_indicators(wh: Warehouse, theme: str, level: str) -> list[str]:
     """Indicators of a theme that hold data at ``level``, in catalogue order."""
-    have = set(avail.filter(pl.col("level") == level)["indicator_id"].to_list())
+    have = set(availability(wh).filter(pl.col("level") == level)["indicator_id"].to_list())
     return [i for i in wh.indicators().filter(pl.col("theme") == theme)["id"].to_list() if i in have]
 
 
@@ -641,9 +642,9 @@ def region_parents(wh: Warehouse) -> pl.DataFrame:
     )
 
 
-def largest_gemeente(wh: Warehouse, avail: pl.DataFrame) -> str | None:
+def largest_gemeente(wh: Warehouse) -> str | None:
     """The most populous gemeente in the latest population year: a neutral default for ``gm``."""
-    years = population_years(avail)
+    years = population_years(availability(wh))
     if not years:
         return None
     frame = population(wh, years[-1], "gemeente").sort("population", descending=True)
@@ -658,9 +659,9 @@ CHAIN: tuple[tuple[str, str | None], ...] = (
 )
 
 
-def chain_indicator(wh: Warehouse, avail: pl.DataFrame, theme: str, level: str) -> str | None:
+def chain_indicator(wh: Warehouse, theme: str, level: str) -> str | None:
     preferred = dict(CHAIN).get(theme)
-    held = theme_indicators(wh, avail, theme, level)
+    held = theme_indicators(wh, theme, level)
     if preferred in held:
         return preferred
     return held[0] if held else None
@@ -674,19 +675,20 @@ def period_in_year(avail: pl.DataFrame, indicator_id: str, level: str, year: int
     return _latest(options)
 
 
-def chain_years(wh: Warehouse, avail: pl.DataFrame, level: str) -> list[int]:
+def chain_years(wh: Warehouse, level: str) -> list[int]:
     """Years in which at least one theme of the chain has data at ``level``."""
+    avail = availability(wh)
     years: set[int] = set()
     for theme, _ in CHAIN:
-        indicator_id = chain_indicator(wh, avail, theme, level)
+        indicator_id = chain_indicator(wh, theme, level)
         if indicator_id:
             years |= {p.year for p, _ in periods(avail, indicator_id, level)}
     return sorted(years)
 
 
-def largest(wh: Warehouse, avail: pl.DataFrame, level: str, n: int) -> list[str]:
+def largest(wh: Warehouse, level: str, n: int) -> list[str]:
     """The ``n`` most populous regions at ``level`` in the latest population year (a default selection)."""
-    years = population_years(avail, level)
+    years = population_years(availability(wh), level)
     if not years:
         return []
     frame = population(wh, years[-1], level).sort("population", descending=True)
@@ -716,12 +718,13 @@ def profile_period(
     return max(p for p in pool if p[1] == best_type)
 
 
-def profile(wh: Warehouse, avail: pl.DataFrame, code: str) -> list[dict]:
+def profile(wh: Warehouse, code: str) -> list[dict]:
     """One row per theme indicator for a gemeente: its period and the comparison (None if no data at all)."""
+    avail = availability(wh)
     own = wh.region_observations(code)
     rows = []
     for theme in PROFILE_THEMES:
-        for indicator_id in theme_indicators(wh, avail, theme, "gemeente"):
+        for indicator_id in theme_indicators(wh, theme, "gemeente"):
             code_periods = list(
                 own.filter(pl.col("indicator_id") == indicator_id).select("period", "period_type").iter_rows()
             )

@@ -8,6 +8,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -16,6 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = REPO / "data" / "ketenmonitor.duckdb"
 ENV_VAR = "KETEN_WAREHOUSE"
 BUILD_COMMAND = "python -m etl build"
+T = TypeVar("T")
 
 # The level of a region the region table does not list (e.g. NL01 for 1975), from its code prefix.
 _LEVEL_SQL = """coalesce(r.level, CASE WHEN o.region_code LIKE 'NL%' THEN 'land'
@@ -71,6 +73,10 @@ class Warehouse:
             if len(self._memo) > self.MEMO_ENTRIES:
                 self._memo.popitem(last=False)
         return value
+
+    def remember(self, fn: Callable[..., T], *args: object) -> T:
+        """``fn(self, *args)``, remembered under the function's qualified name and the arguments."""
+        return self.memo((fn.__module__, fn.__qualname__, _frozen(args)), lambda: fn(self, *args))
 
     def query(self, sql: str, params: list | tuple = ()) -> pl.DataFrame:
         return self.memo(("sql", sql, _frozen(params)), lambda: self._run(sql, params))

@@ -5,17 +5,18 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from dashboard import data
 from dashboard.downloads import with_sources
+from dashboard.frames import with_text
 from dashboard.i18n import GLOSSARY, period_label, t, unit_label
 from dashboard.ui import cache, widgets
 
 lang = widgets.start_page("bronnen", "nav_bronnen", params=())
-sources = cache.get("sources")
-avail = cache.get("availability")
+sources = cache.get(data.sources)
+avail = cache.get(data.availability)
 
 st.subheader(t("br_sources", lang))
-shown = sources.with_columns(
-    pl.col("status").map_elements(lambda s: t(f"status_{s}", lang), return_dtype=pl.String).alias("status_text"),
+shown = with_text(sources, "status", lambda s: t(f"status_{s}", lang), "status_text").with_columns(
     pl.col("retrieved_at").cast(pl.String).fill_null(t("retrieved_unknown", lang)).alias("retrieved_text"),
     pl.col("table_id").fill_null("–"),
 )
@@ -49,7 +50,7 @@ for term, definition in glossary.iter_rows():
     st.markdown(f"**{term}**: {definition}")
 
 st.subheader(t("br_indicators", lang))
-indicators = cache.get("indicators")
+indicators = cache.get(data.indicators)
 ranges = []
 for indicator_id in indicators["id"].to_list():
     rows = avail.filter(pl.col("indicator_id") == indicator_id).sort("period")
@@ -64,10 +65,10 @@ for indicator_id in indicators["id"].to_list():
 indicator_view = indicators.with_columns(
     pl.col("label_en" if lang == "en" else "label_nl").alias("label"),
     pl.col("definition_en" if lang == "en" else "definition_nl").alias("definition"),
-    pl.col("theme").map_elements(lambda x: t(f"Theme_{x}", lang), return_dtype=pl.String).alias("theme_text"),
-    pl.col("unit").map_elements(lambda u: unit_label(u, lang), return_dtype=pl.String).alias("unit_text"),
     pl.Series("periods", ranges),
 )
+indicator_view = with_text(indicator_view, "theme", lambda x: t(f"Theme_{x}", lang), "theme_text")
+indicator_view = with_text(indicator_view, "unit", lambda u: unit_label(u, lang), "unit_text")
 widgets.table(
     indicator_view,
     {
@@ -83,7 +84,7 @@ widgets.table(
 
 st.subheader(t("br_gaps", lang))
 widgets.table(
-    cache.get("data_gaps"),
+    cache.get(data.data_gaps),
     {
         "theme": (t("col_theme", lang), "text"),
         "topic_en" if lang == "en" else "topic_nl": (t("col_topic", lang), "text"),
@@ -99,16 +100,16 @@ cols = st.columns(2)
 with cols[0]:
     widgets.download(sources, "bronnen.csv", key="br_dl_sources", label=t("br_dl_sources", lang))
     widgets.download(indicators, "indicatoren.csv", key="br_dl_indicators", label=t("br_dl_indicators", lang))
-    widgets.download(cache.get("region_parents"), "regios.csv", key="br_dl_regions", label=t("br_dl_regions", lang))
+    widgets.download(cache.get(data.region_parents), "regios.csv", key="br_dl_regions", label=t("br_dl_regions", lang))
 with cols[1]:
     widgets.download(
-        with_sources(cache.get("all_observations"), sources),
+        with_sources(cache.get(data.all_observations), sources),
         "waarnemingen.csv",
         key="br_dl_observations",
         label=t("br_dl_observations", lang),
     )
     widgets.download(
-        with_sources(cache.get("coa_locations"), sources),
+        with_sources(cache.get(data.coa_locations), sources),
         "coa_locaties_2015.csv",
         key="br_dl_locations",
         label=t("br_dl_locations", lang),

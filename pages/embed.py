@@ -7,11 +7,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, figures, state
+from dashboard.frames import with_text
 from dashboard.i18n import fmt_number, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("embed", None, params=("view", "level", "indicator", "period", "gm"))
-avail = cache.get("availability")
+avail = cache.get(data.availability)
 wh = cache.warehouse()
 
 VIEWS = ("map", "chart", "table")
@@ -84,27 +85,23 @@ st.markdown(f"**{title}**")
 def chart_data() -> tuple[pl.DataFrame, object]:
     """The figure for view=chart/table: the country's series, a gemeente's series, or the top 15 regions."""
     if level == "land":
-        frame = cache.get("national_series", indicator_id)
+        frame = cache.get(data.national_series, indicator_id)
         text = [fmt_number(v, lang) for v in frame["value"].to_list()]
         return frame, figures.series(
             frame["period"].to_list(), frame["value"].to_list(), text, axis_title=labels[indicator_id]
         )
     if gm:
-        frame = cache.get("series", indicator_id, (gm,), period_type)
+        frame = cache.get(data.series, indicator_id, (gm,), period_type)
         if frame.select("period").n_unique() > 1:
-            frame = frame.with_columns(
-                pl.col("value").map_elements(lambda v: fmt_number(v, lang), return_dtype=pl.String).alias("_text")
-            )
+            frame = with_text(frame, "value", lambda v: fmt_number(v, lang), "_text")
             return frame, figures.lines(
                 frame, x="period", y="value", group="name", text="_text", axis_title=labels[indicator_id]
             )
-    frame = cache.get("values", indicator_id, level, period, period_type).sort("value", descending=True)
+    frame = cache.get(data.values, indicator_id, level, period, period_type).sort("value", descending=True)
     top = frame.head(15)
     if gm and gm not in top["code"].to_list():
         top = pl.concat([top, frame.filter(pl.col("code") == gm)])
-    top = top.with_columns(
-        pl.col("value").map_elements(lambda v: fmt_number(v, lang), return_dtype=pl.String).alias("_text")
-    )
+    top = with_text(top, "value", lambda v: fmt_number(v, lang), "_text")
     return top, figures.bars(
         top, value="value", label="name", text="_text", axis_title=labels[indicator_id], highlight=gm
     )

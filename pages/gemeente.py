@@ -11,17 +11,17 @@ from dashboard.i18n import fmt_number, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("gemeente", "nav_gemeente", "gm_intro", params=("gm",))
-avail = cache.get("availability")
+avail = cache.get(data.availability)
 gm = sections.select_gemeente(sections.default_gemeente())
 if gm is None:
     st.stop()
 
-options = cache.get("region_options", "gemeente").filter(pl.col("code") == gm).to_dicts()[0]
+options = cache.get(data.region_options, "gemeente").filter(pl.col("code") == gm).to_dicts()[0]
 name = options["name"]
 last_year = options["last_year"]
-provinces = cache.get("provincie_of", last_year)
+provinces = cache.get(data.provincie_of, last_year)
 pv_code = provinces.get(gm)
-pv_name = cache.get("region_names", "provincie", last_year).get(pv_code, pv_code) if pv_code else None
+pv_name = cache.get(data.region_names, "provincie", last_year).get(pv_code, pv_code) if pv_code else None
 
 head = st.columns([3, 2])
 with head[0]:
@@ -36,8 +36,8 @@ with head[1]:
     st.code(url, language=None, wrap_lines=True)
     st.caption(t("gm_copy_help", lang))
 
-rows = cache.get("profile", avail, gm)
-table_rows = profile_table.profile_rows(rows, cache.get("indicators"), lang)
+rows = cache.get(data.profile, gm)
+table_rows = profile_table.profile_rows(rows, cache.get(data.indicators), lang)
 profile = profile_table.profile_frame(table_rows)
 
 # The comparison first, so that a phone shows it without scrolling sideways.
@@ -56,7 +56,7 @@ for theme in data.PROFILE_THEMES:
     st.subheader(t("Theme_" + theme, lang))
     part = profile.filter(pl.col("theme") == theme) if profile.height else profile
     if part.height == 0:
-        widgets.empty_state(t("empty_theme_any", lang, theme=t("theme_" + theme, lang)), cache.get("gaps", theme))
+        widgets.empty_state(t("empty_theme_any", lang, theme=t("theme_" + theme, lang)), cache.get(data.gaps, theme))
         continue
     headline = [r for r in table_rows if r["theme"] == theme][0]
     comparison: data.Comparison = headline["_comparison"]
@@ -122,7 +122,7 @@ for theme in data.PROFILE_THEMES:
     slot = 0
     for indicator_id in part["indicator_id"].to_list():
         if indicator_id == "realisatie":
-            months = cache.get("housing_months", gm)
+            months = cache.get(data.housing_months, gm)
             if months.height:
                 with trend_cols[slot % 2]:
                     widgets.figure(
@@ -131,7 +131,7 @@ for theme in data.PROFILE_THEMES:
                     )
                 slot += 1
             continue
-        series = cache.get("series", indicator_id, (gm,), "year")
+        series = cache.get(data.series, indicator_id, (gm,), "year")
         if series.height < 2:
             continue
         with trend_cols[slot % 2]:

@@ -7,22 +7,23 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, figures, state
+from dashboard.frames import with_text
 from dashboard.i18n import fmt_value, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("huisvesting", "nav_huisvesting", "hv_intro", params=("indicator", "period", "gm"))
-avail = cache.get("availability")
+avail = cache.get(data.availability)
 wh = cache.warehouse()
-indicator_ids = data.theme_indicators(wh, avail, "huisvesting", "gemeente")
+indicator_ids = data.theme_indicators(wh, "huisvesting", "gemeente")
 if not indicator_ids:
     widgets.empty_state(
-        t("empty_theme_any", lang, theme=t("theme_huisvesting", lang)), cache.get("gaps", "huisvesting")
+        t("empty_theme_any", lang, theme=t("theme_huisvesting", lang)), cache.get(data.gaps, "huisvesting")
     )
     st.stop()
 
 month_periods = data.periods(avail, "realisatie", "gemeente")
 month_year = max((p.year for p, k in month_periods if k == "month"), default=None)
-codes = sorted(cache.get("region_names", "gemeente", month_year)) if month_year else []
+codes = sorted(cache.get(data.region_names, "gemeente", month_year)) if month_year else []
 default_gm = sections.default_gemeente()
 
 row = st.columns([2, 1, 2])
@@ -56,10 +57,10 @@ if period.year not in data.population_years(avail):
 
 # --- one gemeente: months against the pro-rata target -------------------------------------------------------
 if gm:
-    names = cache.get("region_names", "gemeente", month_year)
+    names = cache.get(data.region_names, "gemeente", month_year)
     st.subheader(t("hv_gemeente", lang, name=names.get(gm, gm)))
     st.caption(t("hv_prorata_help", lang))
-    months = cache.get("housing_months", gm)
+    months = cache.get(data.housing_months, gm)
     if months.height == 0:
         st.info(t("hv_no_monthly", lang, name=names.get(gm, gm)))
     else:
@@ -72,11 +73,8 @@ if gm:
             )
         with tab_table:
             widgets.table(
-                months.with_columns(
-                    pl.col("period")
-                    .map_elements(lambda d: period_label(d, "month", lang), return_dtype=pl.String)
-                    .alias("month"),
-                    pl.col("target").round(1),
+                with_text(months, "period", lambda d: period_label(d, "month", lang), "month").with_columns(
+                    pl.col("target").round(1)
                 ),
                 {
                     "month": (t("month", lang), "text"),
@@ -93,13 +91,15 @@ if gm:
 half = data.latest_period(avail, "taakstelling", "provincie")
 if half:
     st.subheader(f"{t('hv_provinces', lang)}, {period_label(*half, lang)}")
-    totals = cache.get("province_totals", half[0], half[1], ("taakstelling", "taakstelling_gecorrigeerd", "realisatie"))
+    totals = cache.get(
+        data.province_totals, half[0], half[1], ("taakstelling", "taakstelling_gecorrigeerd", "realisatie")
+    )
     saldo_days = [p for p, k in data.periods(avail, "huisvesting_saldo", "provincie") if k == "day"]
     for column, day in (("saldo_start", min(saldo_days, default=None)), ("saldo_end", max(saldo_days, default=None))):
         if day is None:
             continue
         saldo = pl.concat(
-            [cache.get("values", "huisvesting_saldo", level, day, "day") for level in ("provincie", "land")]
+            [cache.get(data.values, "huisvesting_saldo", level, day, "day") for level in ("provincie", "land")]
         )
         totals = totals.join(saldo.select("code", pl.col("value").alias(column)), on="code", how="left")
     totals = totals.with_columns(
@@ -109,8 +109,11 @@ if half:
         .round(1)
         .alias("pct")
     )
-    provinces_only = totals.filter(pl.col("code") != data.NATIONAL).with_columns(
-        pl.col("pct").map_elements(lambda v: fmt_value(v, "procent", lang), return_dtype=pl.String).alias("_pct")
+    provinces_only = with_text(
+        totals.filter(pl.col("code") != data.NATIONAL),
+        "pct",
+        lambda v: None if v is None else fmt_value(v, "procent", lang),
+        "_pct",
     )
     tab_chart, tab_table = st.tabs([t("chart", lang), t("table_alt", lang)])
     with tab_chart:

@@ -12,7 +12,7 @@ from dashboard.i18n import fmt_rate, fmt_value, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("integratie", "nav_integratie", "in_intro", params=("gm", "period"))
-avail = cache.get("availability")
+avail = cache.get(data.availability)
 wh = cache.warehouse()
 
 row = st.columns([2, 1])
@@ -32,14 +32,14 @@ names = sections.region_labels("gemeente", lang)
 region_text = names.get(gm, gm or "–")
 
 st.subheader(t("in_holds", lang))
-held = data.theme_indicators(wh, avail, "integratie", "gemeente")
-gaps = cache.get("gaps", "integratie")
+held = data.theme_indicators(wh, "integratie", "gemeente")
+gaps = cache.get(data.gaps, "integratie")
 shown_any = False
 for indicator_id in held:
     period = data.period_in_year(avail, indicator_id, "gemeente", year)
     if period is None:
         continue
-    frame = cache.get("values", indicator_id, "gemeente", period[0], period[1]).filter(pl.col("code") == gm)
+    frame = cache.get(data.values, indicator_id, "gemeente", period[0], period[1]).filter(pl.col("code") == gm)
     if frame.height:
         shown_any = True
         info = sections.indicator_info(indicator_id)
@@ -62,7 +62,7 @@ context_period = data.latest_period(avail, context, "gemeente")
 if context_period:
     st.subheader(t("in_context", lang))
     st.warning(t("in_context_caveat", lang), icon=":material/warning:")
-    own = cache.get("values", context, "gemeente", *context_period).filter(pl.col("code") == gm)
+    own = cache.get(data.values, context, "gemeente", *context_period).filter(pl.col("code") == gm)
     if own.height:
         cols = st.columns(2)
         cols[0].metric(

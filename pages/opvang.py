@@ -8,16 +8,17 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, figures, state
+from dashboard.frames import with_text
 from dashboard.i18n import fmt_number, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("opvang", "nav_opvang", "op_intro", params=("indicator", "period", "pv", "measure", "gm"))
-avail = cache.get("availability")
+avail = cache.get(data.availability)
 wh = cache.warehouse()
-indicator_ids = [i for i in data.theme_indicators(wh, avail, "opvang", "gemeente")]
+indicator_ids = [i for i in data.theme_indicators(wh, "opvang", "gemeente")]
 
 if not indicator_ids:
-    widgets.empty_state(t("empty_theme_any", lang, theme=t("theme_opvang", lang)), cache.get("gaps", "opvang"))
+    widgets.empty_state(t("empty_theme_any", lang, theme=t("theme_opvang", lang)), cache.get(data.gaps, "opvang"))
     st.stop()
 
 row = st.columns([2, 1, 1])
@@ -29,8 +30,8 @@ region_year = period.year
 
 # Province filter: provinces of the data's year; the map shows the boundaries of a (possibly later) year, so
 # the filter keeps the gemeenten of that province in both years.
-provinces = cache.get("region_names", "provincie", region_year) or cache.get(
-    "region_names", "provincie", region_year + 1
+provinces = cache.get(data.region_names, "provincie", region_year) or cache.get(
+    data.region_names, "provincie", region_year + 1
 )
 pv_options = [""] + sorted(provinces, key=lambda c: provinces[c])
 pv_labels = {"": t("sel_all_provinces", lang), **provinces}
@@ -59,12 +60,12 @@ if "gm" in st.query_params:
 
 only_codes = None
 if pv:
-    md_probe = cache.get("map_data", indicator_id, "gemeente", period, period_type)
+    md_probe = cache.get(data.map_data, indicator_id, "gemeente", period, period_type)
     years = {region_year, md_probe.geometry_year or region_year}
-    parents = [cache.get("provincie_of", y) for y in years]
+    parents = [cache.get(data.provincie_of, y) for y in years]
     only_codes = sorted({code for mapping in parents for code, parent in mapping.items() if parent == pv})
 
-locations = cache.get("coa_locations")
+locations = cache.get(data.coa_locations)
 if only_codes is not None:
     locations = locations.filter(pl.col("gemeente_code").is_in(only_codes))
 group_labels = {g: t(f"tg_{g}", lang) for g in locations["type_group"].unique().to_list() if g}
@@ -73,14 +74,12 @@ locations = locations.with_columns(
     .then(pl.lit(t("op_emergency", lang)))
     .otherwise(pl.col("type_group").replace_strict(group_labels, default=pl.col("type_group")))
     .alias("category"),
-    pl.col("places")
-    .map_elements(lambda v: fmt_number(v, lang), return_dtype=pl.String, skip_nulls=False)
-    .alias("_places"),
     pl.when(pl.col("emergency").fill_null(False))
     .then(pl.lit(t("yes", lang)))
     .otherwise(pl.lit(t("no", lang)))
     .alias("_emergency"),
 )
+locations = with_text(locations, "places", lambda v: fmt_number(v, lang), "_places")
 
 
 def add_points(fig: go.Figure) -> None:

@@ -13,13 +13,13 @@ from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("overzicht", "app_title", "ov_intro", params=("level", "period"))
 st.caption(t("ov_data_note", lang))
-avail = cache.get("availability")
+avail = cache.get(data.availability)
 
 
 def national(indicator_id: str, period: tuple[date, str] | None) -> pl.DataFrame:
     if period is None:
         return pl.DataFrame()
-    frame = cache.get("values", indicator_id, "land", period[0], period[1])
+    frame = cache.get(data.values, indicator_id, "land", period[0], period[1])
     return frame.filter(pl.col("code") == data.NATIONAL)
 
 
@@ -68,11 +68,11 @@ pop_period = data.latest_period(avail, "bevolking", "land")
 headline(cols[3], "hl_population", "bevolking", pop_period)
 
 with cols[4].container(border=True, height="stretch"):
-    integration = data.chain_indicator(cache.warehouse(), avail, "integratie", "gemeente")
+    integration = cache.get(data.chain_indicator, "integratie", "gemeente")
     st.metric(t("hl_integration", lang), "–" if integration is None else "✓")
     if integration is None:
         st.markdown(f"**{t('hl_integration_value', lang)}**")
-    gaps = cache.get("gaps", "integratie")
+    gaps = cache.get(data.gaps, "integratie")
     st.caption(", ".join(f"{g['publisher']}: {g['source_title']}" for g in gaps.to_dicts()))
     st.page_link("pages/integratie.py", label=t("nav_integratie", lang), icon=":material/arrow_forward:")
 
@@ -80,7 +80,7 @@ st.subheader(t("ov_chain", lang))
 st.caption(t("ov_chain_help", lang))
 controls = st.columns([1, 2])
 level = sections.select_level(data.MAP_LEVELS, container=controls[0])
-years = cache.get("chain_years", avail, level)
+years = cache.get(data.chain_years, level)
 choice = (
     sections.select_period(
         [(date(y, 1, 1), "year") for y in years],
@@ -100,7 +100,7 @@ columns = st.columns(3)
 for column, (theme, _) in zip(columns, data.CHAIN, strict=True):
     with column:
         st.markdown(f"**{t('Theme_' + theme, lang)}**")
-        indicator_id = cache.get("chain_indicator", avail, theme, level)
+        indicator_id = cache.get(data.chain_indicator, theme, level)
         period = data.period_in_year(avail, indicator_id, level, year) if indicator_id else None
         if indicator_id is None or period is None:
             region_text = f"{level_label('land', lang)} ({level_label(level, lang).lower()})"
@@ -114,7 +114,7 @@ for column, (theme, _) in zip(columns, data.CHAIN, strict=True):
                 )
                 held = data.periods(avail, indicator_id, level)
                 extra = t("available_periods", lang, periods=", ".join(period_label(p, k, lang) for p, k in held))
-            widgets.empty_state(message, cache.get("gaps", theme), extra)
+            widgets.empty_state(message, cache.get(data.gaps, theme), extra)
             continue
         st.caption(f"{sections.indicator_label(indicator_id, lang)} · {period_label(*period, lang)}")
         sections.map_section(
@@ -128,7 +128,7 @@ for column, (theme, _) in zip(columns, data.CHAIN, strict=True):
         )
 
 st.subheader(t("ov_asylum", lang))
-asylum = cache.get("national_series", "asielverzoeken_en_nareizigers")
+asylum = cache.get(data.national_series, "asielverzoeken_en_nareizigers")
 if asylum.height:
     text = [fmt_number(v, lang) for v in asylum["value"].to_list()]
     tab_chart, tab_table = st.tabs([t("chart", lang), t("table_alt", lang)])

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data, figures, state
 from dashboard.downloads import values_export
+from dashboard.frames import with_text
 from dashboard.i18n import fmt_rate, fmt_value, period_label, t, unit_label
 from dashboard.ui import cache, sections, widgets
 
@@ -17,15 +18,13 @@ lang = widgets.start_page(
     params=("level", "indicator", "period", "gm", "measure"),
     n=state.MAX_COMPARE,
 )
-avail = cache.get("availability")
+avail = cache.get(data.availability)
 wh = cache.warehouse()
 
 row = st.columns([1, 2, 1])
 level = sections.select_level(data.MAP_LEVELS, container=row[0])
 indicator_ids = [
-    i
-    for theme in ("context", "opvang", "huisvesting", "integratie")
-    for i in data.theme_indicators(wh, avail, theme, level)
+    i for theme in ("context", "opvang", "huisvesting", "integratie") for i in data.theme_indicators(wh, theme, level)
 ]
 indicator_id = sections.select_indicator(
     indicator_ids, "coa_plaatsen" if "coa_plaatsen" in indicator_ids else None, container=row[1]
@@ -39,9 +38,9 @@ unit = info["unit"]
 labels = sections.region_labels(level, lang)
 # Any region can be picked (a link from the Gemeente page carries its gm); one without data for this
 # indicator is named under the chart. The default is the five largest that do have data.
-held = set(cache.get("series_codes", indicator_id, level))
+held = set(cache.get(data.series_codes, indicator_id, level))
 options = sorted(labels, key=lambda c: (labels[c].lower(), c))
-default = [c for c in cache.get("largest", avail, level, 400) if c in held][:5] or sorted(held)[:5]
+default = [c for c in cache.get(data.largest, level, 400) if c in held][:5] or sorted(held)[:5]
 codes = widgets.multiselect(
     "gm",
     t("sel_regions", lang, n=state.MAX_COMPARE),
@@ -56,7 +55,7 @@ if not codes:
     st.info(t("vg_pick", lang))
     st.stop()
 
-current = cache.get("values_for", indicator_id, level, period, period_type, tuple(codes))
+current = cache.get(data.values_for, indicator_id, level, period, period_type, tuple(codes))
 use_rate = measure == "rate" and current["rate"].is_not_null().any()
 column = "rate" if use_rate else "value"
 axis = t("rate", lang) if use_rate else unit_label(unit, lang)
@@ -65,15 +64,8 @@ if info.get("per_1000") and measure == "rate" and not use_rate and current.heigh
 
 
 def formatted(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(
-        pl.col(column)
-        .map_elements(
-            (lambda v: fmt_rate(v, lang)) if use_rate else (lambda v: fmt_value(v, unit, lang)),
-            return_dtype=pl.String,
-            skip_nulls=False,
-        )
-        .alias("_text")
-    )
+    fmt = (lambda v: fmt_rate(v, lang)) if use_rate else (lambda v: fmt_value(v, unit, lang))
+    return with_text(frame, column, fmt, "_text")
 
 
 title = t(
@@ -126,7 +118,7 @@ else:
     )
 
 st.subheader(t("vg_time", lang, indicator=sections.indicator_label(indicator_id, lang)))
-series = cache.get("series", indicator_id, tuple(codes), period_type)
+series = cache.get(data.series, indicator_id, tuple(codes), period_type)
 if series.select("period").n_unique() < 2:
     st.caption(t("vg_single_period", lang))
 else:
@@ -148,15 +140,13 @@ else:
         )
     with tab_table:
         wide = (
-            series.with_columns(
-                pl.col("period")
-                .map_elements(lambda d: period_label(d, period_type, lang), return_dtype=pl.String)
-                .alias("p")
-            )
+            with_text(series, "period", lambda d: period_label(d, period_type, lang), "p")
             .pivot(on="label", index=["period", "p"], values=column, aggregate_function="first")
             .sort("period")
         )
-        st.dataframe(wide.drop("period").rename({"p": t("period", lang)}), hide_index=True, key="vg_lines_table")
+        st.dataframe(
+            wide.drop("period").rename({"p": t("period", lang)}).to_arrow(), hide_index=True, key="vg_lines_table"
+        )
     st.caption(t("vg_time_codes", lang))
     sections.render_sources(
         series["source_id"].to_list(),

@@ -34,7 +34,6 @@ def clear_caches() -> None:
 
     logger.set_log_level("error")  # clearing outside a script run warns about the missing run context
 
-    st.cache_data.clear()
     st.cache_resource.clear()
 
 

@@ -193,10 +193,10 @@ def test_csv_download_has_source_columns(wh: Warehouse, avail) -> None:
 
 
 def test_profile_covers_every_theme_the_warehouse_holds(wh: Warehouse, avail) -> None:
-    code = data.largest_gemeente(wh, avail)
-    rows = data.profile(wh, avail, code)
+    code = data.largest_gemeente(wh)
+    rows = data.profile(wh, code)
     themes = {r["theme"] for r in rows}
-    held = {t for t in data.PROFILE_THEMES if data.theme_indicators(wh, avail, t, "gemeente")}
+    held = {t for t in data.PROFILE_THEMES if data.theme_indicators(wh, t, "gemeente")}
     assert themes == held
     realisatie = [r for r in rows if r["indicator_id"] == "realisatie"]
     assert not realisatie or realisatie[0]["period_type"] == "half"

@@ -21,7 +21,7 @@ def wh(built_warehouse: Path):
 
 
 def test_rows_show_the_comparison_in_its_basis(wh: Warehouse, built_warehouse: Path) -> None:
-    rows = profile_rows(data.profile(wh, data.availability(wh), "GM0599"), data.indicators(wh), "nl")
+    rows = profile_rows(data.profile(wh, "GM0599"), data.indicators(wh), "nl")
     by_id = {r["indicator_id"]: r for r in rows}
     taak = by_id["taakstelling"]
     stored = sql(
@@ -33,14 +33,14 @@ def test_rows_show_the_comparison_in_its_basis(wh: Warehouse, built_warehouse: P
     coa = by_id["coa_plaatsen"]
     c = coa["_comparison"]
     assert coa["gemeente"] == fmt_rate(c.gemeente) and coa["peers"].endswith(f"(n={c.peer_count})")
-    english = profile_rows(data.profile(wh, data.availability(wh), "GM0599"), data.indicators(wh), "en")
+    english = profile_rows(data.profile(wh, "GM0599"), data.indicators(wh), "en")
     assert {r["indicator_id"]: r for r in english}["taakstelling"]["period"] == "2016 1st half"
     frame = profile_frame(rows)
     assert "_comparison" not in frame.columns and frame.height == len(rows)
 
 
 def test_predecessors_are_listed_for_the_download(wh: Warehouse) -> None:
-    rows = profile_rows(data.profile(wh, data.availability(wh), "GM1982"), data.indicators(wh), "nl")
+    rows = profile_rows(data.profile(wh, "GM1982"), data.indicators(wh), "nl")
     taak = {r["indicator_id"]: r for r in rows}["taakstelling"]
     parts = dict(item.split(":") for item in taak["computed_from"].split(";"))
     assert len(parts) == 5 and all(float(w) == pytest.approx(1.0) for w in parts.values())

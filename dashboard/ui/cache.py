@@ -1,13 +1,16 @@
-"""Streamlit caching around the pure ``dashboard.data`` functions.
+"""The one cache between the pages and the warehouse.
 
-The read-only connection is one shared resource (each query opens its own cursor); query results are
-cached per function name and arguments; map geometry is built once per level and year. Every cache key
-includes the warehouse file's path and modification time, so a rebuilt warehouse is picked up at once.
+The open ``Warehouse`` is a Streamlit resource per file path and modification time (a rebuilt warehouse is
+picked up at once; an evicted one has its connection closed). Every result lives in that warehouse's own
+bounded memo (``Warehouse.remember``), shared by all sessions as the same object: nothing is pickled or
+copied on a hit, so a cache hit never runs polars (de)serialisation on the script thread. Callers never
+mutate what they get.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -15,6 +18,7 @@ from dashboard import data, geo
 from dashboard.db import Warehouse, warehouse_path
 
 Token = tuple[str, float]
+T = TypeVar("T")
 
 
 def token() -> Token | None:
@@ -25,7 +29,7 @@ def token() -> Token | None:
         return None
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4, on_release=Warehouse.close)
 def _warehouse(path: str, mtime: float) -> Warehouse:
     return Warehouse(path)
 
@@ -37,17 +41,9 @@ def warehouse() -> Warehouse:
     return _warehouse(*tok)
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _call(name: str, tok: Token, args: tuple) -> Any:
-    return getattr(data, name)(_warehouse(*tok), *args)
-
-
-def get(name: str, *args: Any) -> Any:
-    """``data.<name>(warehouse, *args)``, cached by name and arguments."""
-    tok = token()
-    if tok is None:
-        raise FileNotFoundError(str(warehouse_path()))
-    return _call(name, tok, tuple(args))
+def get(fn: Callable[..., T], *args: object) -> T:
+    """``fn(warehouse, *args)`` for a function of ``dashboard.data``, remembered by function and arguments."""
+    return warehouse().remember(fn, *args)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

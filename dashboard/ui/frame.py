@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import data
 from dashboard.db import BUILD_COMMAND, warehouse_path
 from dashboard.i18n import t
 from dashboard.ui import cache
@@ -15,7 +16,7 @@ def warehouse_problem() -> str | None:
     if cache.token() is None:
         return "no_warehouse_body"
     try:
-        cache.get("build_info")
+        cache.get(data.build_info)
     except Exception:  # a half-written or foreign file: explain, never show a traceback
         return "broken_warehouse"
     return None

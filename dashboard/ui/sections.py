@@ -10,9 +10,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, state
+from dashboard import data, figures, state
 from dashboard.data import MapData
 from dashboard.downloads import values_export, with_sources
+from dashboard.frames import with_text
 from dashboard.i18n import fmt_number, fmt_rate, fmt_value, level_label, period_label, t, unit_label
 from dashboard.sources import source_line
 from dashboard.ui import cache, widgets
@@ -21,7 +22,7 @@ from dashboard.ui import cache, widgets
 
 
 def indicator_info(indicator_id: str) -> dict:
-    frame = cache.get("indicators").filter(pl.col("id") == indicator_id)
+    frame = cache.get(data.indicators).filter(pl.col("id") == indicator_id)
     return (
         frame.to_dicts()[0]
         if frame.height
@@ -125,7 +126,7 @@ def select_measure(info: dict) -> str:
 
 
 def region_labels(level: str, lang: str) -> dict[str, str]:
-    options = cache.get("region_options", level)
+    options = cache.get(data.region_options, level)
     labels = {}
     for code, name, last_year, former in options.select("code", "name", "last_year", "former").iter_rows():
         labels[code] = f"{name} ({t('former_suffix', lang, year=last_year)})" if former else name
@@ -134,7 +135,7 @@ def region_labels(level: str, lang: str) -> dict[str, str]:
 
 def name_aliases(level: str) -> dict[str, str]:
     """Lower-cased names -> code, so ``?gm=amsterdam`` works too (current names win over former ones)."""
-    options = cache.get("region_options", level).sort("former", descending=True)
+    options = cache.get(data.region_options, level).sort("former", descending=True)
     return {name.lower(): code for code, name in options.select("code", "name").iter_rows()}
 
 
@@ -149,7 +150,7 @@ def select_gemeente(
     fallback = default if default in options else (options[0] if options else None)
     aliases = dict(name_aliases("gemeente"))
     if year is not None:
-        later = cache.get("formed_after", year)
+        later = cache.get(data.formed_after, year)
         aliases.update({code.lower(): parts[0][0] for code, parts in later.items()})
         raw = (widgets.incoming("gm") or "").strip().upper()  # a link just opened, not the user's own choice
         if raw in later:
@@ -173,22 +174,16 @@ def select_gemeente(
 
 
 def default_gemeente() -> str | None:
-    return cache.get("largest_gemeente", cache.get("availability"))
+    return cache.get(data.largest_gemeente)
 
 
 # --- map section -------------------------------------------------------------------------------------------
 
 
 def _hover_columns(frame: pl.DataFrame, unit: str, lang: str, rates: bool) -> pl.DataFrame:
-    frame = frame.with_columns(
-        pl.col("value").map_elements(lambda v: fmt_value(v, unit, lang), return_dtype=pl.String).alias("_abs")
-    )
+    frame = with_text(frame, "value", lambda v: None if v is None else fmt_value(v, unit, lang), "_abs")
     if rates:
-        frame = frame.with_columns(
-            pl.col("rate")
-            .map_elements(lambda v: fmt_rate(v, lang), return_dtype=pl.String, skip_nulls=False)
-            .alias("_rate")
-        )
+        frame = with_text(frame, "rate", lambda v: fmt_rate(v, lang), "_rate")
     return frame
 
 
@@ -212,7 +207,7 @@ def map_section(
     lang = widgets.lang()
     info = indicator_info(indicator_id)
     unit = info.get("unit", "")
-    md: MapData = cache.get("map_data", indicator_id, level, period, period_type)
+    md: MapData = cache.get(data.map_data, indicator_id, level, period, period_type)
     if md.table.height == 0:
         return md
     use_rate = measure == "rate" and md.has_rates
@@ -343,7 +338,7 @@ def render_sources(value_ids, *, population_ids=(), boundary_ids=(), derived: bo
     widgets.source_line(
         source_line(
             value_ids,
-            cache.get("sources"),
+            cache.get(data.sources),
             widgets.lang(),
             population_ids=population_ids,
             boundary_ids=boundary_ids,
@@ -353,7 +348,7 @@ def render_sources(value_ids, *, population_ids=(), boundary_ids=(), derived: bo
 
 
 def download_frame(frame: pl.DataFrame, file_name: str, key: str) -> None:
-    sources = cache.get("sources")
+    sources = cache.get(data.sources)
     out = with_sources(frame, sources)
     if "population_source_id" in out.columns:
         out = with_sources(out, sources, "population_source_id", "population_source_")

@@ -306,7 +306,8 @@ def table(frame: pl.DataFrame, columns: Mapping[str, tuple[str, str]], key: str,
     shown = frame.select(present)
     if "rate" in shown.columns:
         shown = shown.with_columns(pl.col("rate").round(2))
-    st.dataframe(shown, column_config=config, hide_index=True, key=key, height=height, width="stretch")
+    # As Arrow, which Streamlit serialises directly; a polars frame would go through pandas on the script thread.
+    st.dataframe(shown.to_arrow(), column_config=config, hide_index=True, key=key, height=height, width="stretch")
 
 
 def empty_state(message: str, gaps: pl.DataFrame, extra: str | None = None) -> None:
