@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import data
 from dashboard.i18n import t
 from dashboard.ui import cache, frame, widgets
 
@@ -21,6 +22,15 @@ PAGES = (
     ("vergelijk", "nav_vergelijk", ":material/compare_arrows:"),
     ("bronnen", "nav_bronnen", ":material/menu_book:"),
 )
+
+HOME = "overzicht"
+
+
+def _internal_path(stem: str) -> str:
+    """The home page answers at "/"; Streamlit still keys it by its url_path, which must differ from the
+    hidden "/overzicht" alias below."""
+    return "home" if stem == HOME else stem
+
 
 st.set_page_config(page_title=t("app_title"), page_icon="🧭", layout="wide")
 lang = widgets.resolve_lang()
@@ -38,27 +48,36 @@ if problem:
     # Register every path so that a shared link still lands on the instructions, not on "page not found".
     pages = [
         st.Page(
-            _build_instructions(problem), title=t(label, lang), icon=icon, url_path=stem, default=stem == "overzicht"
+            _build_instructions(problem),
+            title=t(label, lang),
+            icon=icon,
+            url_path=_internal_path(stem),
+            default=stem == HOME,
         )
         for stem, label, icon in (*PAGES, ("embed", "nav_embed", ":material/code:"))
     ]
+    pages.append(st.Page(_build_instructions(problem), title=t("nav_overzicht", lang), url_path=HOME))
     st.navigation(pages).run()
     st.stop()
 
 pages = [
-    st.Page(f"pages/{stem}.py", title=t(label, lang), icon=icon, url_path=stem, default=stem == "overzicht")
+    st.Page(f"pages/{stem}.py", title=t(label, lang), icon=icon, url_path=_internal_path(stem), default=stem == HOME)
     for stem, label, icon in PAGES
 ]
-pages.append(
-    st.Page("pages/embed.py", title=t("nav_embed", lang), icon=":material/code:", url_path="embed", visibility="hidden")
-)
+pages += [
+    st.Page(
+        "pages/embed.py", title=t("nav_embed", lang), icon=":material/code:", url_path="embed", visibility="hidden"
+    ),
+    # The home page is served at "/"; a shared link that names it ("/overzicht") opens it too.
+    st.Page(f"pages/{HOME}.py", title=t("nav_overzicht", lang), url_path=HOME, visibility="hidden"),
+]
 # Inside an <iframe> (?embed=true) the view stands alone: no menu.
 current = st.navigation(pages, position="hidden" if st.context.is_embedded else "sidebar")
 
 if current.url_path != "embed" and not st.context.is_embedded:
     with st.sidebar:
         widgets.lang_toggle()
-        built = cache.get("build_info").get("built_at", "")
+        built = cache.get(data.build_info).get("built_at", "")
         if built:
             st.caption(t("built_at", lang, when=built[:10]))
 st.session_state[widgets.FRAME_FLAG] = True
