@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import t
-from dashboard.ui import cache, frame, widgets
+from dashboard.ui import admission, cache, frame, widgets
 
 PAGES = (
     # stem, label key, icon
@@ -56,7 +56,9 @@ if problem:
         )
         for stem, label, icon in (*PAGES, ("embed", "nav_embed", ":material/code:"))
     ]
-    pages.append(st.Page(_build_instructions(problem), title=t("nav_overzicht", lang), url_path=HOME))
+    pages.append(
+        st.Page(_build_instructions(problem), title=t("nav_overzicht", lang), url_path=HOME, visibility="hidden")
+    )
     st.navigation(pages).run()
     st.stop()
 
@@ -81,4 +83,5 @@ if current.url_path != "embed" and not st.context.is_embedded:
         if built:
             st.caption(t("built_at", lang, when=built[:10]))
 st.session_state[widgets.FRAME_FLAG] = True
-current.run()
+with admission.run_slot(lang):
+    current.run()

@@ -42,6 +42,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "The warehouse `{path}` could not be read. Rebuild it with:",
     ),
     "built_at": ("Gegevens gebouwd op {when}", "Data built on {when}"),
+    "busy": (
+        "Het is nu erg druk op deze server. Laad de pagina over een halve minuut opnieuw.",
+        "This server is very busy right now. Please reload the page in half a minute.",
+    ),
     # selectors
     "sel_gemeente": ("Gemeente", "Municipality"),
     "sel_gemeente_help": ("Typ om te zoeken op naam of code", "Type to search by name or code"),
