@@ -43,9 +43,13 @@ def indicators(wh: Warehouse) -> pl.DataFrame:
 
 
 @_per_warehouse
+def catalogue(wh: Warehouse) -> dict[str, dict]:
+    """indicator id -> its catalogue row."""
+    return {row["id"]: row for row in wh.indicators().to_dicts()}
+
+
 def indicator_info(wh: Warehouse, indicator_id: str) -> dict:
-    rows = wh.indicators().filter(pl.col("id") == indicator_id).to_dicts()
-    return rows[0] if rows else {}
+    return catalogue(wh).get(indicator_id, {})
 
 
 @_per_warehouse
@@ -64,15 +68,20 @@ def availability(wh: Warehouse) -> pl.DataFrame:
     return pl.concat([avail, *extra], how="vertical").sort(["indicator_id", "level", "period"])
 
 
-def periods(avail: pl.DataFrame, indicator_id: str, level: str) -> list[tuple[date, str]]:
+@_per_warehouse
+def _period_index(wh: Warehouse) -> dict[tuple[str, str], list[tuple[date, str]]]:
+    """(indicator, level) -> its (start, type) periods, oldest first: one pass over ``availability`` per
+    warehouse, so the pages look periods up instead of filtering a frame on every run."""
+    rows = availability(wh).select("indicator_id", "level", "period", "period_type").unique()
+    index: dict[tuple[str, str], list[tuple[date, str]]] = {}
+    for indicator_id, level, period, period_type in rows.sort("period", "period_type").iter_rows():
+        index.setdefault((indicator_id, level), []).append((period, period_type))
+    return index
+
+
+def periods(wh: Warehouse, indicator_id: str, level: str) -> list[tuple[date, str]]:
     """The (start, type) periods of an indicator at a level, oldest first."""
-    rows = (
-        avail.filter((pl.col("indicator_id") == indicator_id) & (pl.col("level") == level))
-        .select("period", "period_type")
-        .unique()
-        .sort("period", "period_type")
-    )
-    return list(rows.iter_rows())
+    return list(_period_index(wh).get((indicator_id, level), ()))
 
 
 def theme_indicators(wh: Warehouse, theme: str, level: str) -> list[str]:
@@ -128,9 +137,8 @@ def population(wh: Warehouse, year: int, level: str) -> pl.DataFrame:
     )
 
 
-def population_years(avail: pl.DataFrame, level: str = "gemeente") -> list[int]:
-    rows = avail.filter((pl.col("indicator_id") == POPULATION) & (pl.col("level") == level))
-    return sorted({p.year for p in rows["period"].to_list()})
+def population_years(wh: Warehouse, level: str = "gemeente") -> list[int]:
+    return sorted({p.year for p, _ in periods(wh, POPULATION, level)})
 
 
 @_per_warehouse
@@ -248,11 +256,9 @@ def _latest(options: list[tuple[date, str]]) -> tuple[date, str] | None:
     return max(options, key=lambda p: (p[0], -_TYPE_RANK.get(p[1], 9)))
 
 
-def latest_period(
-    avail: pl.DataFrame, indicator_id: str, level: str, before: date | None = None
-) -> tuple[date, str] | None:
+def latest_period(wh: Warehouse, indicator_id: str, level: str, before: date | None = None) -> tuple[date, str] | None:
     """The latest period (on the same start date the longest period type: a half-year before its first month)."""
-    options = periods(avail, indicator_id, level)
+    options = periods(wh, indicator_id, level)
     if before is not None:
         options = [p for p in options if p[0] <= before]
     return _latest(options)
@@ -644,7 +650,7 @@ def region_parents(wh: Warehouse) -> pl.DataFrame:
 
 def largest_gemeente(wh: Warehouse) -> str | None:
     """The most populous gemeente in the latest population year: a neutral default for ``gm``."""
-    years = population_years(availability(wh))
+    years = population_years(wh)
     if not years:
         return None
     frame = population(wh, years[-1], "gemeente").sort("population", descending=True)
@@ -667,9 +673,9 @@ def chain_indicator(wh: Warehouse, theme: str, level: str) -> str | None:
     return held[0] if held else None
 
 
-def period_in_year(avail: pl.DataFrame, indicator_id: str, level: str, year: int | None) -> tuple[date, str] | None:
+def period_in_year(wh: Warehouse, indicator_id: str, level: str, year: int | None) -> tuple[date, str] | None:
     """The latest period of an indicator (within ``year`` if given), preferring the longest period type."""
-    options = periods(avail, indicator_id, level)
+    options = periods(wh, indicator_id, level)
     if year is not None:
         options = [p for p in options if p[0].year == year]
     return _latest(options)
@@ -677,39 +683,36 @@ def period_in_year(avail: pl.DataFrame, indicator_id: str, level: str, year: int
 
 def chain_years(wh: Warehouse, level: str) -> list[int]:
     """Years in which at least one theme of the chain has data at ``level``."""
-    avail = availability(wh)
     years: set[int] = set()
     for theme, _ in CHAIN:
         indicator_id = chain_indicator(wh, theme, level)
         if indicator_id:
-            years |= {p.year for p, _ in periods(avail, indicator_id, level)}
+            years |= {p.year for p, _ in periods(wh, indicator_id, level)}
     return sorted(years)
 
 
 def largest(wh: Warehouse, level: str, n: int) -> list[str]:
     """The ``n`` most populous regions at ``level`` in the latest population year (a default selection)."""
-    years = population_years(availability(wh), level)
+    years = population_years(wh, level)
     if not years:
         return []
     frame = population(wh, years[-1], level).sort("population", descending=True)
     return frame["code"].head(n).to_list()
 
 
-def data_years(avail: pl.DataFrame, level: str) -> list[int]:
+@_per_warehouse
+def data_years(wh: Warehouse, level: str) -> list[int]:
     """Every year in which the warehouse holds anything at ``level``."""
-    rows = avail.filter(pl.col("level") == level)
-    return sorted({p.year for p in rows["period"].to_list()})
+    return sorted({p.year for (_, at), held in _period_index(wh).items() if at == level for p, _ in held})
 
 
 PROFILE_THEMES = ("context", "opvang", "huisvesting", "integratie")
 
 
-def profile_period(
-    avail: pl.DataFrame, indicator_id: str, code_periods: list[tuple[date, str]]
-) -> tuple[date, str] | None:
+def profile_period(wh: Warehouse, indicator_id: str, code_periods: list[tuple[date, str]]) -> tuple[date, str] | None:
     """The period a profile shows: the longest period type the indicator has at gemeente level (a half-year
     total rather than its months), latest first; the gemeente's own periods win when it has any."""
-    options = periods(avail, indicator_id, "gemeente")
+    options = periods(wh, indicator_id, "gemeente")
     own = [p for p in options if p in set(code_periods)]
     pool = own or options
     if not pool:
@@ -720,7 +723,6 @@ def profile_period(
 
 def profile(wh: Warehouse, code: str) -> list[dict]:
     """One row per theme indicator for a gemeente: its period and the comparison (None if no data at all)."""
-    avail = availability(wh)
     own = wh.region_observations(code)
     rows = []
     for theme in PROFILE_THEMES:
@@ -728,7 +730,7 @@ def profile(wh: Warehouse, code: str) -> list[dict]:
             code_periods = list(
                 own.filter(pl.col("indicator_id") == indicator_id).select("period", "period_type").iter_rows()
             )
-            period = profile_period(avail, indicator_id, code_periods)
+            period = profile_period(wh, indicator_id, code_periods)
             if period is None:
                 continue
             rows.append(

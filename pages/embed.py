@@ -41,9 +41,9 @@ if level not in levels_held:
     )
 if level == "land" and view == "map":
     view = "chart"
-periods = data.periods(avail, indicator_id, level)
+periods = data.periods(wh, indicator_id, level)
 tokens = [state.period_token(*p) for p in periods]
-latest = data.latest_period(avail, indicator_id, level)
+latest = data.latest_period(wh, indicator_id, level)
 period_token, _ = widgets.resolve(
     "period",
     tokens,

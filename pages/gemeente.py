@@ -11,7 +11,6 @@ from dashboard.i18n import fmt_number, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("gemeente", "nav_gemeente", "gm_intro", params=("gm",))
-avail = cache.get(data.availability)
 gm = sections.select_gemeente(sections.default_gemeente())
 if gm is None:
     st.stop()

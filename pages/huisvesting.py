@@ -12,7 +12,6 @@ from dashboard.i18n import fmt_value, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("huisvesting", "nav_huisvesting", "hv_intro", params=("indicator", "period", "gm"))
-avail = cache.get(data.availability)
 wh = cache.warehouse()
 indicator_ids = data.theme_indicators(wh, "huisvesting", "gemeente")
 if not indicator_ids:
@@ -21,15 +20,15 @@ if not indicator_ids:
     )
     st.stop()
 
-month_periods = data.periods(avail, "realisatie", "gemeente")
+month_periods = data.periods(wh, "realisatie", "gemeente")
 month_year = max((p.year for p, k in month_periods if k == "month"), default=None)
 codes = sorted(cache.get(data.region_names, "gemeente", month_year)) if month_year else []
 default_gm = sections.default_gemeente()
 
 row = st.columns([2, 1, 2])
 indicator_id = sections.select_indicator(indicator_ids, "realisatie_pct", container=row[0])
-periods = data.periods(avail, indicator_id, "gemeente")
-default_period = data.latest_period(avail, indicator_id, "gemeente")
+periods = data.periods(wh, indicator_id, "gemeente")
+default_period = data.latest_period(wh, indicator_id, "gemeente")
 token = sections.select_period(periods, default=default_period, container=row[1])
 period, period_type = state.parse_period_token(token)
 gm = sections.select_gemeente(
@@ -52,7 +51,7 @@ if diverging:
 elif indicator_id == "realisatie_pct":
     st.caption(t("hv_pct_help", lang))
 md = sections.map_section(indicator_id, "gemeente", period, period_type, key="hv", height=560, highlight=gm)
-if period.year not in data.population_years(avail):
+if period.year not in data.population_years(wh):
     st.caption(t("hv_no_pop", lang))
 
 # --- one gemeente: months against the pro-rata target -------------------------------------------------------
@@ -88,13 +87,13 @@ if gm:
         sections.download_frame(months, f"realisatie_maanden_{gm}.csv", key="hv_months_csv")
 
 # --- province totals ---------------------------------------------------------------------------------------
-half = data.latest_period(avail, "taakstelling", "provincie")
+half = data.latest_period(wh, "taakstelling", "provincie")
 if half:
     st.subheader(f"{t('hv_provinces', lang)}, {period_label(*half, lang)}")
     totals = cache.get(
         data.province_totals, half[0], half[1], ("taakstelling", "taakstelling_gecorrigeerd", "realisatie")
     )
-    saldo_days = [p for p, k in data.periods(avail, "huisvesting_saldo", "provincie") if k == "day"]
+    saldo_days = [p for p, k in data.periods(wh, "huisvesting_saldo", "provincie") if k == "day"]
     for column, day in (("saldo_start", min(saldo_days, default=None)), ("saldo_end", max(saldo_days, default=None))):
         if day is None:
             continue

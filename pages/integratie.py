@@ -12,12 +12,11 @@ from dashboard.i18n import fmt_rate, fmt_value, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("integratie", "nav_integratie", "in_intro", params=("gm", "period"))
-avail = cache.get(data.availability)
 wh = cache.warehouse()
 
 row = st.columns([2, 1])
 gm = sections.select_gemeente(sections.default_gemeente(), container=row[0])
-years = data.data_years(avail, "gemeente")
+years = data.data_years(wh, "gemeente")
 token = (
     sections.select_period(
         [(date(y, 1, 1), "year") for y in years],
@@ -36,7 +35,7 @@ held = data.theme_indicators(wh, "integratie", "gemeente")
 gaps = cache.get(data.gaps, "integratie")
 shown_any = False
 for indicator_id in held:
-    period = data.period_in_year(avail, indicator_id, "gemeente", year)
+    period = data.period_in_year(wh, indicator_id, "gemeente", year)
     if period is None:
         continue
     frame = cache.get(data.values, indicator_id, "gemeente", period[0], period[1]).filter(pl.col("code") == gm)
@@ -58,7 +57,7 @@ if not shown_any:
 
 # Context that exists: residents of non-European origin (not only permit holders).
 context = "herkomst_buiten_europa"
-context_period = data.latest_period(avail, context, "gemeente")
+context_period = data.latest_period(wh, context, "gemeente")
 if context_period:
     st.subheader(t("in_context", lang))
     st.warning(t("in_context_caveat", lang), icon=":material/warning:")

@@ -13,7 +13,6 @@ from dashboard.i18n import fmt_number, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("opvang", "nav_opvang", "op_intro", params=("indicator", "period", "pv", "measure", "gm"))
-avail = cache.get(data.availability)
 wh = cache.warehouse()
 indicator_ids = [i for i in data.theme_indicators(wh, "opvang", "gemeente")]
 
@@ -23,7 +22,7 @@ if not indicator_ids:
 
 row = st.columns([2, 1, 1])
 indicator_id = sections.select_indicator(indicator_ids, "coa_plaatsen", container=row[0])
-periods = data.periods(avail, indicator_id, "gemeente")
+periods = data.periods(wh, indicator_id, "gemeente")
 token = sections.select_period(periods, default=periods[-1], container=row[1])
 period, period_type = state.parse_period_token(token)
 region_year = period.year

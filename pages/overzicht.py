@@ -13,7 +13,7 @@ from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("overzicht", "app_title", "ov_intro", params=("level", "period"))
 st.caption(t("ov_data_note", lang))
-avail = cache.get(data.availability)
+wh = cache.warehouse()
 
 
 def national(indicator_id: str, period: tuple[date, str] | None) -> pl.DataFrame:
@@ -41,10 +41,10 @@ def headline(
 
 st.subheader(t("ov_headlines", lang))
 cols = st.columns(3) + st.columns(3)
-asylum_period = data.latest_period(avail, "asielverzoeken_en_nareizigers", "land")
+asylum_period = data.latest_period(wh, "asielverzoeken_en_nareizigers", "land")
 headline(cols[0], "hl_asylum", "asielverzoeken_en_nareizigers", asylum_period)
 
-coa_period = data.latest_period(avail, "coa_plaatsen", "land")
+coa_period = data.latest_period(wh, "coa_plaatsen", "land")
 locations = national("coa_locaties", coa_period)
 headline(
     cols[1],
@@ -54,7 +54,7 @@ headline(
     t("hl_coa_sub", lang, n=fmt_number(locations["value"][0], lang)) if locations.height else None,
 )
 
-pct_period = data.latest_period(avail, "realisatie_pct", "land")
+pct_period = data.latest_period(wh, "realisatie_pct", "land")
 pct = national("realisatie_pct", pct_period)
 headline(
     cols[2],
@@ -64,7 +64,7 @@ headline(
     t("hl_housing_sub", lang, pct=fmt_value(pct["value"][0], "procent", lang)) if pct.height else None,
 )
 
-pop_period = data.latest_period(avail, "bevolking", "land")
+pop_period = data.latest_period(wh, "bevolking", "land")
 headline(cols[3], "hl_population", "bevolking", pop_period)
 
 with cols[4].container(border=True, height="stretch"):
@@ -101,7 +101,7 @@ for column, (theme, _) in zip(columns, data.CHAIN, strict=True):
     with column:
         st.markdown(f"**{t('Theme_' + theme, lang)}**")
         indicator_id = cache.get(data.chain_indicator, theme, level)
-        period = data.period_in_year(avail, indicator_id, level, year) if indicator_id else None
+        period = data.period_in_year(wh, indicator_id, level, year) if indicator_id else None
         if indicator_id is None or period is None:
             region_text = f"{level_label('land', lang)} ({level_label(level, lang).lower()})"
             period_text = str(year) if year else "–"
@@ -112,7 +112,7 @@ for column, (theme, _) in zip(columns, data.CHAIN, strict=True):
                 message = t(
                     "empty_theme", lang, theme=t("theme_" + theme, lang), region=region_text, period=period_text
                 )
-                held = data.periods(avail, indicator_id, level)
+                held = data.periods(wh, indicator_id, level)
                 extra = t("available_periods", lang, periods=", ".join(period_label(p, k, lang) for p, k in held))
             widgets.empty_state(message, cache.get(data.gaps, theme), extra)
             continue

@@ -18,7 +18,6 @@ lang = widgets.start_page(
     params=("level", "indicator", "period", "gm", "measure"),
     n=state.MAX_COMPARE,
 )
-avail = cache.get(data.availability)
 wh = cache.warehouse()
 
 row = st.columns([1, 2, 1])
@@ -29,8 +28,8 @@ indicator_ids = [
 indicator_id = sections.select_indicator(
     indicator_ids, "coa_plaatsen" if "coa_plaatsen" in indicator_ids else None, container=row[1]
 )
-periods = data.periods(avail, indicator_id, level)
-token = sections.select_period(periods, default=data.latest_period(avail, indicator_id, level), container=row[2])
+periods = data.periods(wh, indicator_id, level)
+token = sections.select_period(periods, default=data.latest_period(wh, indicator_id, level), container=row[2])
 period, period_type = state.parse_period_token(token)
 info = sections.indicator_info(indicator_id)
 unit = info["unit"]

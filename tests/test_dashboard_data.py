@@ -28,14 +28,14 @@ def avail(wh: Warehouse) -> pl.DataFrame:
     return data.availability(wh)
 
 
-def _coa_period(avail: pl.DataFrame) -> tuple[date, str]:
-    period = data.latest_period(avail, "coa_plaatsen", "gemeente")
+def _coa_period(wh: Warehouse) -> tuple[date, str]:
+    period = data.latest_period(wh, "coa_plaatsen", "gemeente")
     assert period is not None
     return period
 
 
 def test_rates_equal_value_over_population_times_1000(wh: Warehouse, avail, built_warehouse: Path) -> None:
-    period, kind = _coa_period(avail)
+    period, kind = _coa_period(wh)
     frame = data.values(wh, "coa_plaatsen", "gemeente", period, kind)
     expected = sql(
         built_warehouse,
@@ -54,15 +54,15 @@ def test_rates_equal_value_over_population_times_1000(wh: Warehouse, avail, buil
 
 
 def test_no_rate_without_a_population_for_that_year(wh: Warehouse, avail) -> None:
-    period = data.latest_period(avail, "taakstelling", "gemeente")
+    period = data.latest_period(wh, "taakstelling", "gemeente")
     assert period is not None
     frame = data.values(wh, "taakstelling", "gemeente", *period)
-    if period[0].year not in data.population_years(avail):
+    if period[0].year not in data.population_years(wh):
         assert frame.height > 300 and frame["rate"].is_null().all()
 
 
 def test_map_moves_2015_values_onto_the_first_year_with_boundaries(wh: Warehouse, avail, built_warehouse: Path) -> None:
-    period, kind = _coa_period(avail)
+    period, kind = _coa_period(wh)
     md = data.map_data(wh, "coa_plaatsen", "gemeente", period, kind)
     geometry_years = [
         y for (y,) in sql(built_warehouse, "SELECT DISTINCT year FROM region_geometry WHERE level = 'gemeente'")
@@ -81,7 +81,7 @@ def test_map_moves_2015_values_onto_the_first_year_with_boundaries(wh: Warehouse
 
 
 def test_ratio_is_computed_where_the_warehouse_stores_none(wh: Warehouse, avail, built_warehouse: Path) -> None:
-    period = data.latest_period(avail, "realisatie_pct", "gemeente")
+    period = data.latest_period(wh, "realisatie_pct", "gemeente")
     frame = data.values(wh, "realisatie_pct", "provincie", *period)
     expected = sql(
         built_warehouse,
@@ -99,7 +99,7 @@ def test_ratio_is_computed_where_the_warehouse_stores_none(wh: Warehouse, avail,
 
 
 def test_compare_uses_the_stored_gemeente_value(wh: Warehouse, avail, built_warehouse: Path) -> None:
-    period = data.latest_period(avail, "realisatie_pct", "gemeente")
+    period = data.latest_period(wh, "realisatie_pct", "gemeente")
     code, value = sql(
         built_warehouse,
         """SELECT region_code, value FROM observation WHERE indicator_id = 'realisatie_pct' AND period = ?
@@ -129,7 +129,7 @@ def test_housing_months_add_up_to_the_half_year(wh: Warehouse, built_warehouse: 
 
 
 def test_province_totals_are_the_derived_sums(wh: Warehouse, avail, built_warehouse: Path) -> None:
-    period = data.latest_period(avail, "taakstelling", "provincie")
+    period = data.latest_period(wh, "taakstelling", "provincie")
     totals = data.province_totals(wh, period[0], period[1], ("taakstelling", "realisatie"))
     national = totals.filter(pl.col("code") == data.NATIONAL).to_dicts()[0]
     gemeente_sum = sql(
@@ -152,7 +152,7 @@ def test_geometry_is_one_feature_per_region_and_small(wh: Warehouse, built_wareh
 
 
 def test_choropleth_draws_each_region_once(wh: Warehouse, avail) -> None:
-    period, kind = _coa_period(avail)
+    period, kind = _coa_period(wh)
     md = data.map_data(wh, "coa_plaatsen", "gemeente", period, kind)
     collection = geo.feature_collection(data.geometry_rows(wh, "gemeente", md.geometry_year))
     shapes = md.shapes.with_columns(pl.lit("x").alias("_abs"))
@@ -183,7 +183,7 @@ def test_source_line_names_publisher_table_and_reference_date(wh: Warehouse) -> 
 
 
 def test_csv_download_has_source_columns(wh: Warehouse, avail) -> None:
-    period, kind = _coa_period(avail)
+    period, kind = _coa_period(wh)
     frame = data.values(wh, "coa_plaatsen", "gemeente", period, kind)
     out = with_sources(frame, data.sources(wh))
     assert {"source_publisher", "source_title", "source_reference_date", "source_licence"} <= set(out.columns)
@@ -203,7 +203,7 @@ def test_profile_covers_every_theme_the_warehouse_holds(wh: Warehouse, avail) ->
 
 
 def test_unlisted_gemeente_counts_as_zero_like_the_totals(wh: Warehouse, avail, built_warehouse: Path) -> None:
-    period, kind = _coa_period(avail)
+    period, kind = _coa_period(wh)
     code, year = sql(
         built_warehouse,
         """SELECT r.code, r.year FROM region r WHERE r.level = 'gemeente' AND r.year = ?
@@ -265,7 +265,7 @@ def test_a_gemeente_that_existed_is_never_filled_from_its_neighbours(wh: Warehou
         "SELECT value FROM observation WHERE indicator_id = 'taakstelling_gecorrigeerd' AND region_code = 'GM0088'",
     )[0][0]
     assert target == 0
-    period, kind = data.latest_period(data.availability(wh), "realisatie_pct", "gemeente")
+    period, kind = data.latest_period(wh, "realisatie_pct", "gemeente")
     c = data.compare(wh, "realisatie_pct", period, kind, "GM0088")
     assert c.gemeente is None and c.predecessors == []
     coa_period = sql(built_warehouse, "SELECT DISTINCT period FROM observation WHERE indicator_id = 'coa_plaatsen'")[0][
@@ -279,7 +279,7 @@ def test_a_gemeente_that_existed_is_never_filled_from_its_neighbours(wh: Warehou
 def test_a_gemeente_formed_later_than_the_size_year_gets_peers(wh: Warehouse, built_warehouse: Path) -> None:
     """Gooise Meren (2016) on the 2016 target: CBS has no 2016 population per gemeente, so size classes come
     from 2015, when it did not exist; its predecessors' 2015 population together sets its class."""
-    period, kind = data.latest_period(data.availability(wh), "taakstelling", "gemeente")
+    period, kind = data.latest_period(wh, "taakstelling", "gemeente")
     c = data.compare(wh, "taakstelling", period, kind, "GM1942")
     assert c.peer_year == 2015 and c.predecessors == []  # its own 2016 figure
     together = sql(

@@ -22,12 +22,13 @@ from dashboard.ui import cache, widgets
 
 
 def indicator_info(indicator_id: str) -> dict:
-    frame = cache.get(data.indicators).filter(pl.col("id") == indicator_id)
-    return (
-        frame.to_dicts()[0]
-        if frame.height
-        else {"id": indicator_id, "label_nl": indicator_id, "label_en": indicator_id, "unit": "", "per_1000": False}
-    )
+    return cache.get(data.catalogue).get(indicator_id) or {
+        "id": indicator_id,
+        "label_nl": indicator_id,
+        "label_en": indicator_id,
+        "unit": "",
+        "per_1000": False,
+    }
 
 
 def indicator_label(indicator_id: str, lang: str) -> str:

@@ -55,7 +55,9 @@ def main(argv: list[str]) -> None:
     preload()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), *argv]
+    # A server does not watch its own source files: a file saved while readers are connected would unload
+    # modules under running scripts (KeyError: 'dashboard.db'). Later options on the command line win.
+    sys.argv = ["streamlit", "run", str(APP), "--server.fileWatcherType", "none", *argv]
     cli.main()
 
 
