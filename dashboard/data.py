@@ -618,6 +618,12 @@ def gaps(wh: Warehouse, theme: str) -> pl.DataFrame:
     return wh.data_gaps().filter(pl.col("theme") == theme)
 
 
+@_per_warehouse
+def source_index(wh: Warehouse) -> dict[str, dict]:
+    """source id -> its row, for the source line under every figure."""
+    return {row["id"]: row for row in wh.sources().to_dicts()}
+
+
 def sources(wh: Warehouse) -> pl.DataFrame:
     return wh.sources()
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-import polars as pl
+from collections.abc import Iterable, Mapping
 
 from dashboard.i18n import fmt_date, t
 
@@ -21,15 +19,13 @@ def describe(row: dict, lang: str = "nl") -> str:
     return ", ".join(parts)
 
 
-def _rows(ids: Iterable[str], sources: pl.DataFrame) -> list[dict]:
-    wanted = [i for i in dict.fromkeys(ids) if i]
-    by_id = {row["id"]: row for row in sources.filter(pl.col("id").is_in(wanted)).to_dicts()}
-    return [by_id[i] for i in wanted if i in by_id]
+def _rows(ids: Iterable[str], sources: Mapping[str, dict]) -> list[dict]:
+    return [sources[i] for i in dict.fromkeys(ids) if i in sources]
 
 
 def source_line(
     value_ids: Iterable[str],
-    sources: pl.DataFrame,
+    sources: Mapping[str, dict],
     lang: str = "nl",
     *,
     population_ids: Iterable[str] = (),

@@ -101,15 +101,17 @@ with cols[0]:
     widgets.download(sources, "bronnen.csv", key="br_dl_sources", label=t("br_dl_sources", lang))
     widgets.download(indicators, "indicatoren.csv", key="br_dl_indicators", label=t("br_dl_indicators", lang))
     widgets.download(cache.get(data.region_parents), "regios.csv", key="br_dl_regions", label=t("br_dl_regions", lang))
+observations = cache.get(data.all_observations)
+coa_locations = cache.get(data.coa_locations)
 with cols[1]:
     widgets.download(
-        with_sources(cache.get(data.all_observations), sources),
+        lambda: with_sources(observations, sources),
         "waarnemingen.csv",
         key="br_dl_observations",
         label=t("br_dl_observations", lang),
     )
     widgets.download(
-        with_sources(cache.get(data.coa_locations), sources),
+        lambda: with_sources(coa_locations, sources),
         "coa_locaties_2015.csv",
         key="br_dl_locations",
         label=t("br_dl_locations", lang),

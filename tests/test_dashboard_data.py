@@ -172,9 +172,9 @@ def test_choropleth_draws_each_region_once(wh: Warehouse, avail) -> None:
 
 
 def test_source_line_names_publisher_table_and_reference_date(wh: Warehouse) -> None:
-    sources = data.sources(wh)
+    sources = data.source_index(wh)
     line = source_line(["cbs_80059ned"], sources, "nl")
-    row = sources.filter(pl.col("id") == "cbs_80059ned").to_dicts()[0]
+    row = sources["cbs_80059ned"]
     assert line.startswith("Bron: ")
     assert row["publisher"] in line and row["table_id"] in line
     assert str(row["reference_date"].year) in line and "peildatum" in line

@@ -304,7 +304,7 @@ def map_section(
         derived=bool(table.height) and set(table["status"].to_list()) == {"derived"} and level != "gemeente",
     )
     download_frame(
-        values_export(table, indicator_id, period, period_type, rates=md.has_rates),
+        lambda: values_export(table, indicator_id, period, period_type, rates=md.has_rates),
         f"{indicator_id}_{level}_{state.period_token(period, period_type)}.csv",
         key=f"{key}_csv",
     )
@@ -339,7 +339,7 @@ def render_sources(value_ids, *, population_ids=(), boundary_ids=(), derived: bo
     widgets.source_line(
         source_line(
             value_ids,
-            cache.get(data.sources),
+            cache.get(data.source_index),
             widgets.lang(),
             population_ids=population_ids,
             boundary_ids=boundary_ids,
@@ -348,12 +348,17 @@ def render_sources(value_ids, *, population_ids=(), boundary_ids=(), derived: bo
     )
 
 
-def download_frame(frame: pl.DataFrame, file_name: str, key: str) -> None:
+def download_frame(frame: pl.DataFrame | Callable[[], pl.DataFrame], file_name: str, key: str) -> None:
+    """A CSV download of ``frame`` (or of what the callable returns) with the source columns of every value."""
     sources = cache.get(data.sources)
-    out = with_sources(frame, sources)
-    if "population_source_id" in out.columns:
-        out = with_sources(out, sources, "population_source_id", "population_source_")
-    widgets.download(out, file_name, key)
+
+    def with_provenance() -> pl.DataFrame:
+        out = with_sources(frame() if callable(frame) else frame, sources)
+        if "population_source_id" in out.columns:
+            out = with_sources(out, sources, "population_source_id", "population_source_")
+        return out
+
+    widgets.download(with_provenance, file_name, key)
 
 
 def format_count(value: float | None) -> str:

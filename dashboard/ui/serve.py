@@ -16,10 +16,11 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
-# polars' pool size on a server. The script threads already keep every core busy with many readers, and the
-# frames here are small (a few thousand rows), so polars' own parallelism buys nothing. Measured with
-# scripts/loadtest.py on the 2-core reference machine (see README, "Serving many readers"). An operator's
-# own POLARS_MAX_THREADS wins.
+# polars' pool size on a server. The frames on a request path are small (at most a few thousand rows) and at
+# most two page runs execute at once (dashboard/ui/admission.py), so a pool larger than the machine's two cores
+# buys nothing. Measured with scripts/loadtest.py on the 2-core reference machine, 12 sessions x 2 rounds:
+# p50 / p95 0.65 / 1.13 s with 1 thread, 0.64 / 1.21 s with 2 (no difference beyond noise). An operator's own
+# POLARS_MAX_THREADS wins.
 POLARS_THREADS = "2"
 
 

@@ -266,10 +266,14 @@ def source_line(text: str) -> None:
         st.caption(text)
 
 
-def download(frame: pl.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
+def download(
+    frame: pl.DataFrame | Callable[[], pl.DataFrame], file_name: str, key: str, label: str | None = None
+) -> None:
+    """A CSV download button. The file is written when the reader clicks (Streamlit runs the callable in a
+    worker thread), not on every run of the page."""
     st.download_button(
         label or t("download_csv", lang()),
-        data=csv_bytes(frame),
+        data=lambda: csv_bytes(frame() if callable(frame) else frame),
         file_name=file_name,
         mime="text/csv",
         key=key,
