@@ -180,3 +180,31 @@ def test_embed_works_inside_an_iframe(server, browser):
         page.screenshot(path=str(SHOTS / "embed-iframe.png"))
     finally:
         page.close()
+
+
+def test_overzicht_by_name_and_a_csv_written_on_click(server, browser, built_warehouse):
+    """/overzicht opens the home page (a shared link with the page's name), and a download button writes its CSV
+    only when clicked (deferred): the file holds the map's rows with their source columns."""
+    page = _open(browser, f"{server}/overzicht")
+    try:
+        assert page.get_by_text("Pagina niet gevonden").count() == 0
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.get_by_role("heading", name="Ketenmonitor").count() >= 1
+    finally:
+        page.close()
+    page = _open(browser, f"{server}/opvang?gm=GM0363")
+    try:
+        button = page.locator('[data-testid="stDownloadButton"] button').first
+        with page.expect_download(timeout=30_000) as info:
+            button.click()
+        text = Path(info.value.path()).read_text(encoding="utf-8")
+        header = text.splitlines()[0].split(",")
+        assert {"code", "value", "source_id", "source_publisher", "source_sha256"} <= set(header), header
+        with duckdb.connect(str(built_warehouse), read_only=True) as con:
+            held = con.execute(
+                "SELECT count(*) FROM observation WHERE indicator_id = 'coa_plaatsen' AND region_code LIKE 'GM%'"
+            ).fetchone()[0]
+        assert len(text.splitlines()) - 1 == held
+    finally:
+        page.close()
