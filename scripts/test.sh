@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --tests
 .venv/bin/ruff check .
-.venv/bin/python -m pytest -q "$@"
+# One worker per core (pytest-xdist); every fixture that writes builds into its own temporary folder.
+.venv/bin/python -m pytest -q -n auto "$@"
