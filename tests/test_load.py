@@ -252,3 +252,26 @@ def test_only_loopback_targets():
     with pytest.raises(SystemExit):
         loadtest.main(["--url", "http://192.168.1.10:8501"])
     assert loadtest.Target.parse("http://localhost:8501/app").ws_url() == "ws://localhost:8501/app/_stcore/stream"
+
+
+def test_overload_ends_runs_with_a_notice_and_the_server_keeps_answering(built_warehouse: Path, tmp_path):
+    """Admission control (dashboard/ui/admission.py) with one slot and almost no patience: of twelve sessions
+    at once, runs that cannot start in time end with the 'busy' notice (a warning on the page, no exception,
+    no timeout), the others finish normally, and the health check answers throughout."""
+    server = _Server(
+        None,
+        tmp_path / "server.log",
+        {"KETEN_WAREHOUSE": str(built_warehouse), "KETEN_CONCURRENT_RUNS": "1", "KETEN_WAIT_SECONDS": "0.05"},
+    )
+    try:
+        result = loadtest.run_load(server.url, 12, 1, timeout=REQUEST_TIMEOUT, deadline=DEADLINE)
+        report = f"{result.report()}\n--- server log ---\n{server.output()}"
+        assert dict(result.error_counts) == {}, report
+        assert result.not_run == 0 and all(r.finished for r in result.requests), report
+        busy = [r for r in result.requests if any("erg druk" in a for a in r.alerts)]
+        assert busy, report  # some runs were turned away with the notice ...
+        assert len(busy) < len(result.requests), report  # ... and the others ran
+        assert result.health.failures == 0, report
+        assert _healthy(server.url)
+    finally:
+        server.stop()
