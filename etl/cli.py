@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl {build,check,info,fetch}``. Exit 0 on success, 1 on a failed check,
+"""Command line: ``python -m etl {build,check,info,fetch,prepare}``. Exit 0 on success, 1 on a failed check,
 2 on bad input or a failed build (the message names the file, line or column)."""
 
 from __future__ import annotations
@@ -33,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     from etl.fetch.cli import add_fetch_arguments
 
     add_fetch_arguments(p_fetch)
+
+    p_prepare = sub.add_parser(
+        "prepare", help="find or fetch the data a start needs and build the warehouse (what scripts/start.sh runs)"
+    )
+    from etl.prepare import add_prepare_arguments
+
+    add_prepare_arguments(p_prepare)
     return parser
 
 
@@ -74,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             from etl.fetch.cli import run_fetch
 
             return run_fetch(args)
+        if args.command == "prepare":
+            from etl.prepare import run_prepare
+
+            return run_prepare(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,137 @@
+"""The README's start command on a fresh copy of the repository with no ``../shared`` beside it (issue #9):
+it fetches the live sources (here a CBS-shaped OData server and a boundary host on 127.0.0.1), builds the
+warehouse and serves every page without an error. Offline it says what to do, exits 2 and prints no traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import REPO
+from tests.odata_server import ODataServer, cbs_tables
+from tests.test_load import _free_port, _healthy, loadtest
+
+YEARS = (2016, 2024)
+GEO_PATH = "/nl/wgs84/"
+
+
+def fresh_copy(target: Path) -> Path:
+    """The tracked files as they are in the work tree (what a clone of this commit holds), in a folder whose
+    parent has no ``shared``; the project's virtual environment is linked so setup installs nothing."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source = REPO / name
+        if source.is_file():
+            dest = target / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest)
+    (target / ".venv").symlink_to(REPO / ".venv")
+    assert not (target.parent / "shared").exists()
+    return target
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KETEN_")}
+    env.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost", **extra)
+    return env
+
+
+@pytest.fixture
+def live_sources(snapshot: Path):
+    with ODataServer(page_size=50) as server:
+        server.tables.update(cbs_tables())
+        for level in ("gemeente", "provincie"):
+            for year in YEARS:
+                name = f"{level}_{year}.topojson"
+                server.files[GEO_PATH + name] = (snapshot / "geo" / name).read_bytes()
+        yield server
+
+
+def test_start_on_a_fresh_machine_fetches_builds_and_serves(live_sources, tmp_path):
+    repo = fresh_copy(tmp_path / "ketenmonitor")
+    port = _free_port()
+    log = (tmp_path / "start.log").open("wb")
+    env = _env(
+        KETEN_CBS_BASE=live_sources.base_url,
+        KETEN_GEO_BASE=live_sources.base_url + GEO_PATH,
+        KETEN_FETCH_YEARS=",".join(str(y) for y in YEARS),
+    )
+    proc = subprocess.Popen(
+        ["bash", "scripts/start.sh", "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=repo,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and proc.poll() is None and not _healthy(url):
+            time.sleep(1)
+        output = (tmp_path / "start.log").read_text(errors="replace")
+        assert _healthy(url), output
+        assert "fetching the live sources" in output and "Traceback" not in output, output
+
+        # Built from what was fetched: every CBS table is a live download from the (loopback) OData server, and
+        # the boundaries are the fetched files.
+        warehouse = repo / "data" / "ketenmonitor.duckdb"
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            urls = [u for (u,) in con.execute("SELECT url FROM source WHERE publisher = 'CBS'").fetchall()]
+            maps = con.execute("SELECT DISTINCT year FROM region_geometry WHERE level = 'gemeente'").fetchall()
+            asylum = con.execute(
+                "SELECT count(*) FROM observation WHERE indicator_id = 'asielverzoeken_eerste'"
+            ).fetchone()[0]
+        assert urls and all(u.startswith(live_sources.base_url) for u in urls), urls
+        assert asylum > 0 and sorted(y for (y,) in maps) == list(YEARS)
+        assert (repo / "data" / "snapshot" / "live" / "manifest.json").is_file()
+
+        # Every page answers without an exception on this (thin) warehouse.
+        result = loadtest.run_load(url, 1, 1, timeout=120.0, deadline=300.0)
+        assert result.ok, result.report()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_offline_without_a_snapshot_says_what_to_do(tmp_path):
+    repo = fresh_copy(tmp_path / "ketenmonitor")
+    closed = f"http://127.0.0.1:{_free_port()}"  # nothing listens here
+    result = subprocess.run(
+        [str(repo / ".venv" / "bin" / "python"), "-m", "etl", "prepare", "--timeout", "2", "--retries", "0"],
+        cwd=repo,
+        env=_env(KETEN_CBS_BASE=closed, KETEN_GEO_BASE=closed + GEO_PATH),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    assert "KETEN_SNAPSHOT" in result.stderr and "internet" in result.stderr, result.stderr
+    assert closed.removeprefix("http://") in result.stderr  # names what could not be reached
+    assert not (repo / "data" / "ketenmonitor.duckdb").exists()
+    assert not (repo / "data" / "snapshot" / ".fetch-complete").exists()  # the next start tries again
+
+
+def test_keten_snapshot_wins_and_a_missing_one_is_named(tmp_path):
+    repo = fresh_copy(tmp_path / "ketenmonitor")
+    missing = tmp_path / "nowhere"
+    result = subprocess.run(
+        [str(repo / ".venv" / "bin" / "python"), "-m", "etl", "prepare"],
+        cwd=repo,
+        env=_env(KETEN_SNAPSHOT=str(missing)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2 and str(missing) in result.stderr and "KETEN_SNAPSHOT" in result.stderr
+    assert "Traceback" not in result.stderr
