@@ -542,3 +542,15 @@ def cbs_tables() -> dict[str, Table]:
         "83287NED": gebieden_table("Code_34", "Inwonertal_52"),  # 2016
         "85755NED": gebieden_table("Code_26", "Inwonertal_54"),  # 2024
     }
+
+
+GEO_PATH = "/nl/wgs84/"
+
+
+def serve_boundaries(server: ODataServer, snapshot, years) -> None:
+    """Serve the stored gemeente and provincie boundary files of ``years`` at ``GEO_PATH``, as the boundary host
+    does (the real bytes, read from the snapshot at test time)."""
+    for level in ("gemeente", "provincie"):
+        for year in years:
+            name = f"{level}_{year}.topojson"
+            server.files[GEO_PATH + name] = (snapshot / "geo" / name).read_bytes()

@@ -26,16 +26,17 @@ from tests.conftest import run_spec, spec_by_id
 from tests.odata_server import (
     ASYLUM_PERIODS,
     GEBIEDEN_GEMEENTEN,
+    GEO_PATH,
     ODataServer,
     asylum_expected,
     cbs_tables,
     population_expected,
+    serve_boundaries,
 )
 
 YEARS = [2016, 2024]
 ASYLUM_DATA = "/ODataFeed/odata/83102NED/TypedDataSet"
 POPULATION_DATA = "/ODataFeed/odata/03759ned/TypedDataSet"
-GEO_PATH = "/nl/wgs84/"
 
 
 @pytest.fixture
@@ -44,10 +45,7 @@ def server(snapshot: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     with ODataServer(page_size=4) as srv:
         srv.tables.update(cbs_tables())
-        for level in ("gemeente", "provincie"):
-            for year in YEARS:
-                name = f"{level}_{year}.topojson"
-                srv.files[GEO_PATH + name] = (snapshot / "geo" / name).read_bytes()
+        serve_boundaries(srv, snapshot, YEARS)
         yield srv
 
 

@@ -10,14 +10,13 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO
-from tests.test_load import loadtest
+from tests.test_load import _healthy, loadtest
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 pytestmark = pytest.mark.skipif(NGINX is None, reason="Debian's nginx is not installed (scripts/setup.sh --tests)")
@@ -37,14 +36,6 @@ def _free_port_pair() -> int:
         except OSError:
             continue
     raise RuntimeError("no two adjacent free ports")
-
-
-def _healthy(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=5) as r:
-            return r.status == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,10 @@ import duckdb
 import pytest
 
 from tests.conftest import REPO
-from tests.odata_server import ODataServer, cbs_tables
+from tests.odata_server import GEO_PATH, ODataServer, cbs_tables, serve_boundaries
 from tests.test_load import _free_port, _healthy, loadtest
 
 YEARS = (2016, 2024)
-GEO_PATH = "/nl/wgs84/"
 
 
 def fresh_copy(target: Path) -> Path:
@@ -46,10 +45,7 @@ def _env(**extra: str) -> dict[str, str]:
 def live_sources(snapshot: Path):
     with ODataServer(page_size=50) as server:
         server.tables.update(cbs_tables())
-        for level in ("gemeente", "provincie"):
-            for year in YEARS:
-                name = f"{level}_{year}.topojson"
-                server.files[GEO_PATH + name] = (snapshot / "geo" / name).read_bytes()
+        serve_boundaries(server, snapshot, YEARS)
         yield server
 
 
