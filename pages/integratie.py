@@ -14,9 +14,14 @@ from dashboard.ui import cache, sections, widgets
 lang = widgets.start_page("integratie", "nav_integratie", "in_intro", params=("gm", "period"))
 wh = cache.warehouse()
 
+# Context that exists: residents of non-European origin (not only permit holders).
+CONTEXT = "herkomst_buiten_europa"
+held = data.theme_indicators(wh, "integratie", "gemeente")
+
 row = st.columns([2, 1])
 gm = sections.select_gemeente(sections.default_gemeente(), container=row[0])
-years = data.data_years(wh, "gemeente")
+# The years this page can show: those of its own indicators and of the context figure, nothing else.
+years = sorted({p.year for i in (*held, CONTEXT) for p, _ in data.periods(wh, i, "gemeente")})
 token = (
     sections.select_period(
         [(date(y, 1, 1), "year") for y in years],
@@ -31,7 +36,6 @@ names = sections.region_labels("gemeente", lang)
 region_text = names.get(gm, gm or "–")
 
 st.subheader(t("in_holds", lang))
-held = data.theme_indicators(wh, "integratie", "gemeente")
 gaps = cache.get(data.gaps, "integratie")
 shown_any = False
 for indicator_id in held:
@@ -55,9 +59,8 @@ if not shown_any:
     )
     widgets.empty_state(message, gaps)
 
-# Context that exists: residents of non-European origin (not only permit holders).
-context = "herkomst_buiten_europa"
-context_period = data.latest_period(wh, context, "gemeente")
+context = CONTEXT
+context_period = data.period_in_year(wh, context, "gemeente", year)
 if context_period:
     st.subheader(t("in_context", lang))
     st.warning(t("in_context_caveat", lang), icon=":material/warning:")

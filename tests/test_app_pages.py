@@ -479,3 +479,18 @@ def test_broken_warehouse_says_how_to_rebuild(tmp_path: Path, monkeypatch: pytes
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     assert_clean(at)
     assert [c.value for c in at.code] == ["python -m etl build"]
+
+
+def test_integratie_offers_only_periods_it_can_show(built_warehouse: Path) -> None:
+    """The period selector lists the years of what the page shows (its own indicators and the context figure),
+    not every year the warehouse holds anything in: a choice must change what is on the page."""
+    at = open_page("integratie", gm="GM0363")
+    assert_clean(at)
+    shown = sql(
+        built_warehouse,
+        """SELECT DISTINCT year(o.period) FROM observation o JOIN indicator i ON i.id = o.indicator_id
+           WHERE (i.theme = 'integratie' OR o.indicator_id = 'herkomst_buiten_europa') AND o.region_code LIKE 'GM%'
+           ORDER BY 1""",
+    )
+    options = at.selectbox(key="w_integratie_period").options
+    assert [int(o[:4]) for o in options] == [y for (y,) in shown], options
