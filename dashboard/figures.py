@@ -177,11 +177,16 @@ def add_points(
     size: str,
     hover: list[tuple[str, str]],
     name_column: str = "name",
+    order: list[str] | None = None,
 ) -> go.Figure:
-    """Scaled circles (area ~ ``size``), one trace per category so the legend explains the colours."""
+    """Scaled circles (area ~ ``size``), one trace per category so the legend explains the colours. A category's
+    colour is its place in ``order`` (default: the order in ``points``), so a filtered view keeps the colours."""
     biggest = max((v for v in points[size].to_list() if v is not None), default=1) or 1
-    for index, (group, part) in enumerate(points.group_by(category, maintain_order=True)):
+    groups = list(points.group_by(category, maintain_order=True))
+    order = list(order) if order is not None else [group[0] for group, _ in groups]
+    for group, part in groups:
         label = group[0]
+        index = order.index(label) if label in order else len(order)
         sizes = [6 + 26 * math.sqrt((v or 0) / biggest) for v in part[size].to_list()]
         customdata = part.select(name_column, *[column for _, column in hover]).rows()
         template = (

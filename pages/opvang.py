@@ -65,8 +65,6 @@ if pv:
     only_codes = sorted({code for mapping in parents for code, parent in mapping.items() if parent == pv})
 
 locations = cache.get(data.coa_locations)
-if only_codes is not None:
-    locations = locations.filter(pl.col("gemeente_code").is_in(only_codes))
 group_labels = {g: t(f"tg_{g}", lang) for g in locations["type_group"].unique().to_list() if g}
 locations = locations.with_columns(
     pl.when(pl.col("emergency").fill_null(False))
@@ -79,6 +77,11 @@ locations = locations.with_columns(
     .alias("_emergency"),
 )
 locations = with_text(locations, "places", lambda v: fmt_number(v, lang), "_places")
+# Each kind of location keeps its colour when a province filter hides some kinds: the order (and so the colour)
+# is that of the whole country.
+category_order = locations["category"].unique(maintain_order=True).to_list()
+if only_codes is not None:
+    locations = locations.filter(pl.col("gemeente_code").is_in(only_codes))
 
 
 def add_points(fig: go.Figure) -> None:
@@ -88,6 +91,7 @@ def add_points(fig: go.Figure) -> None:
             # The head office is in the table (it is in the file) but is no reception location.
             locations.filter(pl.col("places").is_not_null() & (pl.col("type_group") != "kantoor")),
             category="category",
+            order=category_order,
             size="places",
             hover=[
                 (t("loc_place", lang), "place"),

@@ -494,3 +494,20 @@ def test_integratie_offers_only_periods_it_can_show(built_warehouse: Path) -> No
     )
     options = at.selectbox(key="w_integratie_period").options
     assert [int(o[:4]) for o in options] == [y for (y,) in shown], options
+
+
+def test_coa_location_colours_do_not_change_with_a_province_filter() -> None:
+    """A kind of location (azc, noodopvang, ...) has the same colour for the whole country and for one province."""
+
+    def colours(at: AppTest) -> dict[str, str]:
+        return {
+            trace["name"]: trace["marker"]["color"]
+            for spec in plotly_specs(at)
+            for trace in spec["data"]
+            if trace["type"] == "scattergeo"
+        }
+
+    country = colours(open_page("opvang", indicator="coa_plaatsen", period="2015-11-03"))
+    gelderland = colours(open_page("opvang", indicator="coa_plaatsen", period="2015-11-03", pv="PV25"))
+    assert len(gelderland) >= 2 and set(gelderland) <= set(country)
+    assert {name: country[name] for name in gelderland} == gelderland
