@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import geo, palette
+from dashboard.i18n import fmt_number
 
 FONT = dict(family="sans-serif", size=13)
 
@@ -76,6 +77,8 @@ def choropleth(
         + "<extra></extra>"
     )
     zmin, zmax = _colour_range(values, diverging, midpoint)
+    capped = not diverging and zmin is not None and zmax is not None and max(values) > zmax
+    tickvals, ticktext = _capped_ticks(zmin, zmax, lang) if capped else (None, None)
     colours = palette.DIVERGING if diverging else palette.SEQUENTIAL
     if reverse:
         colours = tuple(reversed(colours))
@@ -102,6 +105,8 @@ def choropleth(
                 yanchor="top",
                 thickness=12,
                 len=0.9,
+                tickvals=tickvals,
+                ticktext=ticktext,
             ),
             name="",
         )
@@ -154,6 +159,20 @@ def _date_format(values: list) -> str:
     """Numeric date ticks ('2016-03', '2016'): Plotly's month names would be English in a Dutch page."""
     months = {(v.year, v.month) for v in values if hasattr(v, "month")}
     return "%Y" if all(m == 1 for _, m in months) else "%Y-%m"
+
+
+def _capped_ticks(zmin: float, zmax: float, lang: str) -> tuple[list[float], list[str]]:
+    """Colour bar ticks for a scale that stops below the highest value: round steps, and the top one labelled
+    '≥ zmax' so a reader sees that darker regions may lie far above it (hover gives the exact value)."""
+    raw = (zmax - zmin) / 4 or 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    ticks = [round(zmin + i * step, 10) for i in range(int((zmax - zmin) / step) + 1)]
+    ticks = [v for v in ticks if v < zmax - step / 4]
+    decimals = 0 if zmax >= 10 else (1 if zmax >= 1 else 2)
+    return [*ticks, zmax], [fmt_number(v, lang, 0 if v == int(v) else decimals) for v in ticks] + [
+        f"≥ {fmt_number(zmax, lang, decimals)}"
+    ]
 
 
 def _colour_range(values: list[float], diverging: bool, midpoint: float) -> tuple[float | None, float | None]:

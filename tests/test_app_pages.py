@@ -511,3 +511,20 @@ def test_coa_location_colours_do_not_change_with_a_province_filter() -> None:
     gelderland = colours(open_page("opvang", indicator="coa_plaatsen", period="2015-11-03", pv="PV25"))
     assert len(gelderland) >= 2 and set(gelderland) <= set(country)
     assert {name: country[name] for name in gelderland} == gelderland
+
+
+def test_a_colour_scale_that_stops_below_the_highest_value_says_so(built_warehouse: Path) -> None:
+    """The Integratie context map stops its colours at the 95th percentile; Amsterdam lies far above it. The top
+    of the colour bar reads '≥ <stop>' and the stop is below Amsterdam's rate, so the darkest colour is honest."""
+    at = open_page("integratie", gm="GM0363")
+    assert_clean(at)
+    (spec,) = [s for s in plotly_specs(at) if any(d["type"] == "choropleth" for d in s["data"])]
+    trace = spec["data"][0]
+    bar = trace["colorbar"]
+    assert bar["ticktext"][-1].startswith("≥ ") and bar["tickvals"][-1] == trace["zmax"]
+    amsterdam = sql(
+        built_warehouse,
+        """SELECT max(value) FROM observation WHERE indicator_id = 'herkomst_buiten_europa'
+           AND region_code = 'GM0363'""",
+    )[0][0]
+    assert trace["zmax"] < max(trace["z"]) and amsterdam > 0
