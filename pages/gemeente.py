@@ -80,6 +80,9 @@ for theme in data.PROFILE_THEMES:
     cols[3].metric(
         t("gm_compare_nl_mean" if mean else "gm_compare_nl", lang), headline["nederland"], help=mean_help, width=150
     )
+    if mean:
+        # Said on the page, not only in a tooltip that a phone or a projector never shows.
+        st.caption(t("gm_mean_help", lang))
     if comparison.gemeente is None:
         year = comparison.period.year
         detail = (

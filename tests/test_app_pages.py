@@ -528,3 +528,14 @@ def test_a_colour_scale_that_stops_below_the_highest_value_says_so(built_warehou
            AND region_code = 'GM0363'""",
     )[0][0]
     assert trace["zmax"] < max(trace["z"]) and amsterdam > 0
+
+
+def test_gemeente_page_explains_province_mean_on_the_page() -> None:
+    """'Provincie (gem.)' is the mean per gemeente: the page says so in text, not only in a tooltip."""
+    from dashboard.i18n import t
+
+    at = open_page("gemeente", gm="GM0363")
+    assert_clean(at)
+    labels = [m.label for m in at.metric]
+    assert t("gm_compare_pv_mean", "nl") in labels
+    assert t("gm_mean_help", "nl") in captions(at)
