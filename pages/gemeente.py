@@ -94,6 +94,15 @@ for theme in data.PROFILE_THEMES:
         )
         st.caption(t("gm_absent", lang, name=name, code=gm, detail=detail))
     widgets.table(part, COLUMNS, key=f"gm_{theme}_table")
+    # What each row counts, on the page: two rows can measure the same thing from different sources (the COA
+    # locations list against TNO's places per gemeente) and differ without that being an error.
+    definitions = [
+        f"**{row['indicator']}**: {sections.indicator_definition(row['indicator_id'], lang)}"
+        for row in table_rows
+        if row["theme"] == theme and sections.indicator_definition(row["indicator_id"], lang)
+    ]
+    if definitions:
+        st.caption("  \n".join(definitions))
     mapped = next((r["_comparison"] for r in table_rows if r["theme"] == theme and r["_comparison"].predecessors), None)
     if mapped is not None:
         parts = ", ".join(

@@ -539,3 +539,16 @@ def test_gemeente_page_explains_province_mean_on_the_page() -> None:
     labels = [m.label for m in at.metric]
     assert t("gm_compare_pv_mean", "nl") in labels
     assert t("gm_mean_help", "nl") in captions(at)
+
+
+def test_gemeente_page_defines_every_row_it_compares(built_warehouse: Path) -> None:
+    """Dijk en Waard's 2,47 COA places per 1,000 (the locations list) and 7,42 'in bestaande COA-locaties' (TNO
+    per gemeente) are two sources; the page shows what each row counts, from the catalogue."""
+    at = open_page("gemeente", gm="GM1980")
+    assert_clean(at)
+    text = "\n".join(captions(at))
+    for (definition,) in sql(
+        built_warehouse,
+        "SELECT definition_nl FROM indicator WHERE id IN ('coa_plaatsen', 'opvang_plaatsen_bestaand')",
+    ):
+        assert definition in text
