@@ -3,6 +3,7 @@ widget are bound as parameters (and whitelisted before that in ``state``), never
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 from collections import OrderedDict
@@ -75,8 +76,10 @@ class Warehouse:
         return value
 
     def remember(self, fn: Callable[..., T], *args: object) -> T:
-        """``fn(self, *args)``, remembered under the function's qualified name and the arguments."""
-        return self.memo((fn.__module__, fn.__qualname__, _frozen(args)), lambda: fn(self, *args))
+        """``fn(self, *args)``, remembered under the function itself (unwrapped, so a decorated function and
+        its undecorated body share one entry) and the arguments. Keyed on the object, not its name: Streamlit
+        runs every page as ``__main__``, where two helpers of the same name would otherwise collide."""
+        return self.memo(("fn", inspect.unwrap(fn), _frozen(args)), lambda: fn(self, *args))
 
     def query(self, sql: str, params: list | tuple = ()) -> pl.DataFrame:
         return self.memo(("sql", sql, _frozen(params)), lambda: self._run(sql, params))

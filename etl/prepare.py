@@ -67,8 +67,20 @@ def _fetch(folder: Path, args: argparse.Namespace) -> None:
     try:
         run_fetch(args)
     except InputError as exc:
+        if not _unreachable(exc):
+            raise  # a bad answer, not a missing connection: the CLI prints it as the error it is
         raise SystemExit(_offline(exc, args)) from None
     (folder / COMPLETE).write_text(datetime.now(UTC).isoformat(timespec="seconds") + "\n", encoding="utf-8")
+
+
+def _unreachable(exc: InputError) -> bool:
+    """True when nothing failed but the connection (refused, unknown host, no answer in time)."""
+    from etl.fetch.http import ConnectionFailed
+    from etl.fetch.run import FetchFailed
+
+    if isinstance(exc, FetchFailed):
+        return all(cause is None or isinstance(cause, ConnectionFailed) for cause in exc.causes)
+    return isinstance(exc, ConnectionFailed)
 
 
 def _offline(exc: InputError, args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ import argparse
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,6 +25,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "deploy" / "nginx.conf.template"
 HEALTH_EVERY_S = 5.0
+# A replica is restarted after this many failed health checks in a row (a busy replica may miss one) ...
+FAILURES_BEFORE_RESTART = 3
+# ... and not checked during its start-up; a replica that keeps dying waits longer before each new start.
+START_GRACE_S = 60.0
+MAX_BACKOFF_S = 120.0
 
 
 def nginx_binary() -> str:
@@ -41,15 +47,25 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def wait_healthy(url: str, process: subprocess.Popen | None, seconds: float) -> None:
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_healthy(url: str, process: subprocess.Popen | None, seconds: float, stopping=lambda: False) -> None:
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stopping():
         if process is not None and process.poll() is not None:
             sys.exit(f"serve_many: {url} exited with code {process.returncode} before it answered")
         if healthy(url):
             return
         time.sleep(0.3)
-    sys.exit(f"serve_many: {url} did not answer /_stcore/health within {seconds:.0f} s")
+    if not stopping():
+        sys.exit(f"serve_many: {url} did not answer /_stcore/health within {seconds:.0f} s")
 
 
 class Replica:
@@ -59,11 +75,17 @@ class Replica:
         self.warehouse = self.folder / warehouse.name
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen | None = None
+        self.started_at = 0.0
+        self.failures = 0  # failed health checks in a row
+        self.restarts = 0  # restarts without a healthy check in between
+        self._log = None
         self.folder.mkdir(parents=True, exist_ok=True)
         shutil.copy2(warehouse, self.warehouse)
 
     def start(self) -> None:
-        log = (self.folder / "streamlit.log").open("ab")
+        self._close_log()
+        self._log = log = (self.folder / "streamlit.log").open("ab")
+        self.started_at = time.monotonic()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "dashboard.ui.serve", "--server.headless", "true"]
             + ["--server.address", "127.0.0.1", "--server.port", str(self.port)],
@@ -80,6 +102,32 @@ class Replica:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def watch(self) -> None:
+        """One health round: count failures, restart after several in a row (with a growing pause)."""
+        dead = self.process.poll() is not None
+        backoff = min(MAX_BACKOFF_S, START_GRACE_S * (2 ** max(0, self.restarts - 1))) if self.restarts else 0.0
+        if not dead and time.monotonic() - self.started_at < START_GRACE_S:
+            return  # still starting
+        if not dead and healthy(self.url, timeout=5):
+            self.failures = self.restarts = 0
+            return
+        self.failures += 1
+        if not dead and self.failures < FAILURES_BEFORE_RESTART:
+            return
+        if time.monotonic() - self.started_at < backoff:
+            return  # it died again soon after the last start: wait before trying once more
+        print(f"replica {self.index} ({self.url}) is not healthy: restarting", flush=True)
+        self.stop()
+        self.start()
+        self.failures = 0
+        self.restarts += 1
 
 
 def render_config(state: Path, listen: str, replicas: list[Replica]) -> Path:
@@ -104,6 +152,12 @@ def main(argv: list[str] | None = None) -> None:
     if not args.warehouse.is_file():
         sys.exit(f"serve_many: no warehouse at {args.warehouse}; build it with: python -m etl build")
     nginx = nginx_binary()
+    listen_host, _, listen_port = args.listen.rpartition(":")
+    taken = [p for p in range(args.first_port, args.first_port + args.replicas) if not port_free(p)]
+    if not listen_port.isdigit() or not port_free(int(listen_port), listen_host or "0.0.0.0"):
+        taken.append(listen_port)
+    if taken:
+        sys.exit(f"serve_many: port(s) {taken} already in use; choose --first-port / --listen elsewhere")
     state = args.state.resolve()
     replicas = [Replica(i, args.first_port + i, args.warehouse.resolve(), state) for i in range(args.replicas)]
     config = render_config(state, args.listen, replicas)
@@ -124,7 +178,9 @@ def main(argv: list[str] | None = None) -> None:
         for replica in replicas:
             replica.start()
         for replica in replicas:
-            wait_healthy(replica.url, replica.process, 90)
+            wait_healthy(replica.url, replica.process, 90, lambda: stopping)
+        if stopping:
+            return
         proxy = subprocess.Popen([nginx, "-p", str(state), "-c", str(config), "-g", "daemon off;"])
         wait_healthy(f"http://{args.listen}", proxy, 15)
         print(f"serving on http://{args.listen} with {len(replicas)} replicas", flush=True)
@@ -137,10 +193,7 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             next_check = time.monotonic() + HEALTH_EVERY_S
             for replica in replicas:
-                if replica.process.poll() is not None or not healthy(replica.url, timeout=5):
-                    print(f"replica {replica.index} ({replica.url}) is not healthy: restarting", flush=True)
-                    replica.stop()
-                    replica.start()
+                replica.watch()
     finally:
         if proxy and proxy.poll() is None:
             proxy.send_signal(signal.SIGQUIT)  # graceful: finish open requests

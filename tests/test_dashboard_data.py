@@ -23,18 +23,13 @@ def wh(built_warehouse: Path):
     warehouse.close()
 
 
-@pytest.fixture(scope="module")
-def avail(wh: Warehouse) -> pl.DataFrame:
-    return data.availability(wh)
-
-
 def _coa_period(wh: Warehouse) -> tuple[date, str]:
     period = data.latest_period(wh, "coa_plaatsen", "gemeente")
     assert period is not None
     return period
 
 
-def test_rates_equal_value_over_population_times_1000(wh: Warehouse, avail, built_warehouse: Path) -> None:
+def test_rates_equal_value_over_population_times_1000(wh: Warehouse, built_warehouse: Path) -> None:
     period, kind = _coa_period(wh)
     frame = data.values(wh, "coa_plaatsen", "gemeente", period, kind)
     expected = sql(
@@ -53,7 +48,7 @@ def test_rates_equal_value_over_population_times_1000(wh: Warehouse, avail, buil
         assert rates[code] == pytest.approx(value / population * 1000)
 
 
-def test_no_rate_without_a_population_for_that_year(wh: Warehouse, avail) -> None:
+def test_no_rate_without_a_population_for_that_year(wh: Warehouse) -> None:
     period = data.latest_period(wh, "taakstelling", "gemeente")
     assert period is not None
     frame = data.values(wh, "taakstelling", "gemeente", *period)
@@ -61,7 +56,7 @@ def test_no_rate_without_a_population_for_that_year(wh: Warehouse, avail) -> Non
         assert frame.height > 300 and frame["rate"].is_null().all()
 
 
-def test_map_moves_2015_values_onto_the_first_year_with_boundaries(wh: Warehouse, avail, built_warehouse: Path) -> None:
+def test_map_moves_2015_values_onto_the_first_year_with_boundaries(wh: Warehouse, built_warehouse: Path) -> None:
     period, kind = _coa_period(wh)
     md = data.map_data(wh, "coa_plaatsen", "gemeente", period, kind)
     geometry_years = [
@@ -80,7 +75,7 @@ def test_map_moves_2015_values_onto_the_first_year_with_boundaries(wh: Warehouse
     assert set(md.shapes["code"].to_list()) <= drawn
 
 
-def test_ratio_is_computed_where_the_warehouse_stores_none(wh: Warehouse, avail, built_warehouse: Path) -> None:
+def test_ratio_is_computed_where_the_warehouse_stores_none(wh: Warehouse, built_warehouse: Path) -> None:
     period = data.latest_period(wh, "realisatie_pct", "gemeente")
     frame = data.values(wh, "realisatie_pct", "provincie", *period)
     expected = sql(
@@ -98,7 +93,7 @@ def test_ratio_is_computed_where_the_warehouse_stores_none(wh: Warehouse, avail,
     assert set(frame["status"].to_list()) == {"derived"}
 
 
-def test_compare_uses_the_stored_gemeente_value(wh: Warehouse, avail, built_warehouse: Path) -> None:
+def test_compare_uses_the_stored_gemeente_value(wh: Warehouse, built_warehouse: Path) -> None:
     period = data.latest_period(wh, "realisatie_pct", "gemeente")
     code, value = sql(
         built_warehouse,
@@ -128,7 +123,7 @@ def test_housing_months_add_up_to_the_half_year(wh: Warehouse, built_warehouse: 
     assert months["target"][0] == pytest.approx(corrected / 6)
 
 
-def test_province_totals_are_the_derived_sums(wh: Warehouse, avail, built_warehouse: Path) -> None:
+def test_province_totals_are_the_derived_sums(wh: Warehouse, built_warehouse: Path) -> None:
     period = data.latest_period(wh, "taakstelling", "provincie")
     totals = data.province_totals(wh, period[0], period[1], ("taakstelling", "realisatie"))
     national = totals.filter(pl.col("code") == data.NATIONAL).to_dicts()[0]
@@ -151,7 +146,7 @@ def test_geometry_is_one_feature_per_region_and_small(wh: Warehouse, built_wareh
         assert len(json.dumps(collection)) < 260_000
 
 
-def test_choropleth_draws_each_region_once(wh: Warehouse, avail) -> None:
+def test_choropleth_draws_each_region_once(wh: Warehouse) -> None:
     period, kind = _coa_period(wh)
     md = data.map_data(wh, "coa_plaatsen", "gemeente", period, kind)
     collection = geo.feature_collection(data.geometry_rows(wh, "gemeente", md.geometry_year))
@@ -182,7 +177,7 @@ def test_source_line_names_publisher_table_and_reference_date(wh: Warehouse) -> 
     assert source_line([], sources, "nl") == "" and source_line(["no_such_source"], sources, "nl") == ""
 
 
-def test_csv_download_has_source_columns(wh: Warehouse, avail) -> None:
+def test_csv_download_has_source_columns(wh: Warehouse) -> None:
     period, kind = _coa_period(wh)
     frame = data.values(wh, "coa_plaatsen", "gemeente", period, kind)
     out = with_sources(frame, data.sources(wh))
@@ -192,7 +187,7 @@ def test_csv_download_has_source_columns(wh: Warehouse, avail) -> None:
     assert text.startswith(b"\xef\xbb\xbf") and b"source_publisher" in text.splitlines()[0]
 
 
-def test_profile_covers_every_theme_the_warehouse_holds(wh: Warehouse, avail) -> None:
+def test_profile_covers_every_theme_the_warehouse_holds(wh: Warehouse) -> None:
     code = data.largest_gemeente(wh)
     rows = data.profile(wh, code)
     themes = {r["theme"] for r in rows}
@@ -202,7 +197,7 @@ def test_profile_covers_every_theme_the_warehouse_holds(wh: Warehouse, avail) ->
     assert not realisatie or realisatie[0]["period_type"] == "half"
 
 
-def test_unlisted_gemeente_counts_as_zero_like_the_totals(wh: Warehouse, avail, built_warehouse: Path) -> None:
+def test_unlisted_gemeente_counts_as_zero_like_the_totals(wh: Warehouse, built_warehouse: Path) -> None:
     period, kind = _coa_period(wh)
     code, year = sql(
         built_warehouse,

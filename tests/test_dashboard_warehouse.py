@@ -96,3 +96,25 @@ def test_memo_computes_once_per_key(built_warehouse: Path) -> None:
         assert first is again and first == {"v": 1} and other == {"v": 3} and len(calls) == 2
     finally:
         wh.close()
+
+
+def test_remember_keys_on_the_function_not_its_name(built_warehouse) -> None:
+    """Two functions with the same module and name (as two page scripts, both run as __main__, could have) get
+    their own results; a decorated function and its body share one."""
+    from dashboard import data
+    from dashboard.db import Warehouse
+
+    def make(result):
+        def helper(wh):
+            return result
+
+        return helper
+
+    first, second = make("first"), make("second")
+    assert (first.__module__, first.__qualname__) == (second.__module__, second.__qualname__)
+    wh = Warehouse(built_warehouse)
+    try:
+        assert wh.remember(first) == "first" and wh.remember(second) == "second"
+        assert wh.remember(data.catalogue) is data.catalogue(wh)  # decorated and undecorated: one entry
+    finally:
+        wh.close()

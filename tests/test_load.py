@@ -140,6 +140,8 @@ def test_every_page_under_load_without_errors(app_server):
         "click": len(result.requests) // 2,
     }
     assert result.health.checks > 0
+    # No run was turned away by admission control: a leaked run slot would show up here as 'busy' notices.
+    assert not [a for r in result.requests for a in r.alerts if "erg druk" in a], report
     assert result.server_pid == app_server.proc.pid and result.rss_after_mb is not None
     assert _healthy(app_server.url), report
 

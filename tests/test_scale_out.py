@@ -113,3 +113,22 @@ def test_a_replica_that_dies_is_restarted_and_the_proxy_keeps_answering(proxied)
         time.sleep(1)
     assert _healthy(f"http://{replicas[0]}"), (state / "serve_many.log").read_text()
     assert "restarting" in (state / "serve_many.log").read_text()
+
+
+def test_the_websocket_opens_for_a_reader_at_a_host_name_and_port(proxied) -> None:
+    """A reader opens the dashboard by name on the proxy's port (https://dash.example.nl:8080): the proxy must
+    pass Host with its port, or Streamlit sees Origin and Host disagree and refuses the websocket (403)."""
+    base, _, _ = proxied
+    port = int(base.rsplit(":", 1)[1])
+    host = f"dash.example.nl:{port}"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(
+            (
+                "GET /_stcore/stream HTTP/1.1\r\n"
+                f"Host: {host}\r\nOrigin: http://{host}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: streamlit\r\n\r\n"
+            ).encode()
+        )
+        status = conn.recv(4096).split(b"\r\n", 1)[0].decode()
+    assert " 101 " in status, status

@@ -90,6 +90,18 @@ def test_start_on_a_fresh_machine_fetches_builds_and_serves(live_sources, tmp_pa
         # Every page answers without an exception on this (thin) warehouse.
         result = loadtest.run_load(url, 1, 1, timeout=120.0, deadline=300.0)
         assert result.ok, result.report()
+
+        # A second start uses what was fetched: no download, nothing rebuilt.
+        again = subprocess.run(
+            [str(repo / ".venv" / "bin" / "python"), "-m", "etl", "prepare"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert again.returncode == 0, again.stderr
+        assert "fetching" not in again.stderr and "up to date" in again.stdout, again.stdout + again.stderr
     finally:
         proc.terminate()
         try:
@@ -116,6 +128,41 @@ def test_offline_without_a_snapshot_says_what_to_do(tmp_path):
     assert closed.removeprefix("http://") in result.stderr  # names what could not be reached
     assert not (repo / "data" / "ketenmonitor.duckdb").exists()
     assert not (repo / "data" / "snapshot" / ".fetch-complete").exists()  # the next start tries again
+
+
+def test_a_source_that_answers_badly_is_reported_as_such_not_as_offline(tmp_path):
+    """A server that is reachable but has no such table (404) is an error in the data, not a missing connection:
+    the message names the URL and does not tell the user to get online."""
+    repo = fresh_copy(tmp_path / "ketenmonitor")
+    with ODataServer(page_size=50) as empty:  # answers 404 for every table
+        result = subprocess.run(
+            [str(repo / ".venv" / "bin" / "python"), "-m", "etl", "prepare", "--timeout", "2", "--retries", "0"],
+            cwd=repo,
+            env=_env(KETEN_CBS_BASE=empty.base_url, KETEN_GEO_BASE=empty.base_url + GEO_PATH),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "error:" in result.stderr, result.stderr
+    assert "internet" not in result.stderr and "404" in result.stderr, result.stderr
+
+
+def test_keten_snapshot_wins_over_a_fetch(snapshot: Path, tmp_path):
+    repo = fresh_copy(tmp_path / "ketenmonitor")
+    closed = f"http://127.0.0.1:{_free_port()}"  # a fetch would fail: the snapshot must be used instead
+    result = subprocess.run(
+        [str(repo / ".venv" / "bin" / "python"), "-m", "etl", "prepare"],
+        cwd=repo,
+        env=_env(KETEN_SNAPSHOT=str(snapshot), KETEN_CBS_BASE=closed, KETEN_GEO_BASE=closed + GEO_PATH),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"Snapshot: {snapshot} (from $KETEN_SNAPSHOT)" in result.stdout, result.stdout
+    assert "fetching" not in result.stderr and (repo / "data" / "ketenmonitor.duckdb").is_file()
+    assert not (repo / "data" / "snapshot").exists()
 
 
 def test_keten_snapshot_wins_and_a_missing_one_is_named(tmp_path):

@@ -61,8 +61,10 @@ DEFAULT_YEARS = tuple(range(2016, 2027))
 class FetchFailed(InputError):
     """Several steps failed; the message lists each URL and reason. The other files were stored."""
 
-    def __init__(self, out: Path, errors: list[str], steps: int):
+    def __init__(self, out: Path, errors: list[str], steps: int, causes: list[FetchError | None] | None = None):
         self.errors = errors
+        # The error of each failed step; None where a step was skipped because its host was unreachable.
+        self.causes = causes if causes is not None else [None] * len(errors)
         listing = "\n".join(f"  - {error}" for error in errors)
         note = f"; the other {steps - len(errors)} were stored (see {MANIFEST})" if steps > len(errors) else ""
         super().__init__(out, f"{len(errors)} of {steps} download steps failed{note}:\n{listing}")
@@ -116,7 +118,7 @@ def fetch(
     if len(failures) == 1 and failures[0][1] is not None:
         raise failures[0][1]
     if failures:
-        raise FetchFailed(out, [line for line, _ in failures], len(steps))
+        raise FetchFailed(out, [line for line, _ in failures], len(steps), [error for _, error in failures])
     return manifest.document()
 
 
