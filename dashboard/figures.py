@@ -263,7 +263,8 @@ def bars(
             name="",
         )
     )
-    fig.update_xaxes(title_text=axis_title, zeroline=True, zerolinecolor="#666666")
+    # Whole numbers with the language's separators (100.000), not Plotly's SI default (100k).
+    fig.update_xaxes(title_text=axis_title, zeroline=True, zerolinecolor="#666666", tickformat=",~f")
     fig.update_yaxes(automargin=True)
     return _layout(fig, height or max(220, 32 * data.height + 80), title, lang)
 
@@ -295,7 +296,7 @@ def lines(
                 hovertemplate="<b>%{fullData.name}</b><br>%{x|%Y-%m}: %{text}<extra></extra>",
             )
         )
-    fig.update_yaxes(title_text=axis_title, rangemode="tozero")
+    fig.update_yaxes(title_text=axis_title, rangemode="tozero", tickformat=",~f")
     fig.update_xaxes(tickformat=_date_format(frame[x].to_list()))
     fig.update_layout(legend=dict(orientation="h", x=0, y=-0.15, yanchor="top"))
     return _layout(fig, height, title, lang)

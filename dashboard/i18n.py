@@ -9,6 +9,9 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from babel.dates import get_month_names
+from babel.numbers import format_decimal
+
 from etl.periods import label as cbs_label
 
 LANGS = ("nl", "en")
@@ -508,20 +511,12 @@ GLOSSARY: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+# Babel's locale data: Dutch as written in the Netherlands, English as in the United Kingdom (day month year).
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def _month(start: date, lang: str) -> str:
+    return get_month_names("wide", locale=LOCALES[lang])[start.month]
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
@@ -543,9 +538,9 @@ def period_label(start: date, period_type: str, lang: str = DEFAULT_LANG) -> str
         quarter = (start.month - 1) // 3 + 1
         return f"{start.year} {('1st', '2nd', '3rd', '4th')[quarter - 1]} quarter"
     if period_type == "month":
-        return f"{start.year} {MONTHS_EN[start.month - 1]}"
+        return f"{start.year} {_month(start, lang)}"
     if period_type == "day":
-        return f"{start.day} {MONTHS_EN[start.month - 1]} {start.year}"
+        return f"{start.day} {_month(start, lang)} {start.year}"
     raise ValueError(f"unknown period type {period_type!r}")
 
 
@@ -553,10 +548,8 @@ def fmt_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 0)
     """12345.6 -> '12.346' (nl) or '12,346' (en); None/NaN -> '–'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{value:,.{decimals}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALES.get(lang, LOCALES[DEFAULT_LANG]))
 
 
 def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:

@@ -118,7 +118,10 @@ else:
                 "name": (t("name", lang), "text"),
                 "code": (t("code", lang), "text"),
                 "period": (t("period", lang), "date"),
-                "value": (t("value", lang), "int"),
+                "value": (
+                    t("value", lang),
+                    "pct" if sections.indicator_info(indicator_id)["unit"] == "procent" else "int",
+                ),
             },
             key="em_table",
         )

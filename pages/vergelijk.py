@@ -143,8 +143,11 @@ else:
             .pivot(on="label", index=["period", "p"], values=column, aggregate_function="first")
             .sort("period")
         )
-        st.dataframe(
-            wide.drop("period").rename({"p": t("period", lang)}).to_arrow(), hide_index=True, key="vg_lines_table"
+        kind = "rate" if use_rate else ("pct" if unit == "procent" else "int")
+        widgets.table(
+            wide.drop("period"),
+            {"p": (t("period", lang), "text"), **{c: (c, kind) for c in wide.columns if c not in ("period", "p")}},
+            key="vg_lines_table",
         )
     st.caption(t("vg_time_codes", lang))
     sections.render_sources(

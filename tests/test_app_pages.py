@@ -552,3 +552,49 @@ def test_gemeente_page_defines_every_row_it_compares(built_warehouse: Path) -> N
         "SELECT definition_nl FROM indicator WHERE id IN ('coa_plaatsen', 'opvang_plaatsen_bestaand')",
     ):
         assert definition in text
+
+
+def _number_columns(at: AppTest) -> list[tuple[str, dict, list]]:
+    """(label, type config, values) of every number column of every table on the page."""
+    out = []
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns)
+        frame = table.value
+        for column, spec in config.items():
+            if spec.get("type_config", {}).get("type") == "number" and column in frame.columns:
+                out.append((spec["label"], spec["type_config"], frame[column].dropna().tolist()))
+    return out
+
+
+@pytest.mark.parametrize(
+    "stem, params",
+    [
+        ("huisvesting", {"gm": "GM0363"}),
+        ("embed", {"view": "table", "indicator": "realisatie_pct", "period": "2016HJ01", "level": "gemeente"}),
+        ("vergelijk", {"indicator": "realisatie_pct", "level": "gemeente"}),
+    ],
+)
+def test_table_numbers_are_rounded_and_in_the_readers_format(stem: str, params: dict) -> None:
+    """No printf pattern (which wrote '445.5%' in a Dutch page): numbers are rounded to their unit's decimals
+    and shown in the reader's own format; a percentage says '%' in its header."""
+    at = open_page(stem, **params)
+    assert_clean(at)
+    columns = _number_columns(at)
+    assert columns
+    for label, config, values in columns:
+        assert config.get("format") == "localized", (label, config)
+        decimals = 1 if "%" in label else 2
+        assert all(round(v, decimals) == v for v in values), (label, values[:5])
+    assert any("%" in label for label, _, _ in columns)
+
+
+def test_chart_axes_write_whole_numbers_not_si_units() -> None:
+    """'100.000' on an axis, not Plotly's '100k'."""
+    at = open_page("vergelijk", indicator="bevolking", level="gemeente")
+    assert_clean(at)
+    specs = plotly_specs(at)
+    bars = [s for s in specs if s["data"][0]["type"] == "bar"]
+    lines = [s for s in specs if s["data"][0]["type"] == "scatter"]
+    assert bars and lines
+    assert all(s["layout"]["xaxis"]["tickformat"] == ",~f" for s in bars)
+    assert all(s["layout"]["yaxis"]["tickformat"] == ",~f" for s in lines)

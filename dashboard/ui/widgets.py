@@ -288,28 +288,34 @@ def figure(fig: go.Figure, key: str, alt: str | None = None) -> None:
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", alt=alt)
 
 
+# Decimals a number column is rounded to: whole counts, rates per 1,000 with two, percentages with one.
+DECIMALS = {"int": 0, "rate": 2, "pct": 1}
+
+
 def table(frame: pl.DataFrame, columns: Mapping[str, tuple[str, str]], key: str, height: int | str = "auto") -> None:
-    """Show ``columns`` {name: (label, kind)} of ``frame``; kind: text | int | rate | pct | date."""
+    """Show ``columns`` {name: (label, kind)} of ``frame``; kind: text | int | rate | pct | date | link.
+
+    Numbers are rounded here and shown in the reader's own number format (``localized``: 445,5 in a Dutch
+    browser); a percentage says '%' in its header, since a printf pattern would write 445.5% in every language.
+    """
     present = [c for c in columns if c in frame.columns]
     config = {}
     for column in present:
         label, kind = columns[column]
-        if kind == "int":
-            config[column] = st.column_config.NumberColumn(label, format="localized")
-        elif kind == "rate":
-            # In the reader's own number format (3,5 in a Dutch browser); values are rounded to 2 decimals below.
-            config[column] = st.column_config.NumberColumn(label, format="localized")
-        elif kind == "pct":
-            config[column] = st.column_config.NumberColumn(label, format="%.1f%%")
+        if kind in DECIMALS:
+            shown_label = f"{label} (%)" if kind == "pct" and "%" not in label else label
+            config[column] = st.column_config.NumberColumn(shown_label, format="localized")
         elif kind == "date":
             config[column] = st.column_config.DateColumn(label)
         elif kind == "link":
             config[column] = st.column_config.LinkColumn(label)
         else:
             config[column] = st.column_config.TextColumn(label)
-    shown = frame.select(present)
-    if "rate" in shown.columns:
-        shown = shown.with_columns(pl.col("rate").round(2))
+    shown = frame.select(present).with_columns(
+        pl.col(c).round(DECIMALS[columns[c][1]])
+        for c in present
+        if columns[c][1] in DECIMALS and frame.schema[c].is_numeric()
+    )
     # As Arrow, which Streamlit serialises directly; a polars frame would go through pandas on the script thread.
     st.dataframe(shown.to_arrow(), column_config=config, hide_index=True, key=key, height=height, width="stretch")
 
