@@ -424,7 +424,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_unit": ("Eenheid", "Unit"),
     "col_topic": ("Onderwerp", "Topic"),
     "col_periods": ("Perioden", "Periods"),
-    "retrieved_unknown": ("onbekend (momentopname)", "unknown (snapshot)"),
+    # A stored copy has no download time of its own; where it was copied from is in its notes.
+    "retrieved_unknown": ("opgeslagen kopie (zie toelichting)", "stored copy (see notes)"),
     # Embed
     "em_view_map": ("kaart", "map"),
     "em_view_chart": ("grafiek", "chart"),

@@ -17,7 +17,7 @@ avail = cache.get(data.availability)
 
 st.subheader(t("br_sources", lang))
 shown = with_text(sources, "status", lambda s: t(f"status_{s}", lang), "status_text").with_columns(
-    pl.col("retrieved_at").cast(pl.String).fill_null(t("retrieved_unknown", lang)).alias("retrieved_text"),
+    pl.col("retrieved_at").dt.date().cast(pl.String).fill_null(t("retrieved_unknown", lang)).alias("retrieved_text"),
     pl.col("table_id").fill_null("–"),
 )
 widgets.table(

@@ -598,3 +598,18 @@ def test_chart_axes_write_whole_numbers_not_si_units() -> None:
     assert bars and lines
     assert all(s["layout"]["xaxis"]["tickformat"] == ",~f" for s in bars)
     assert all(s["layout"]["yaxis"]["tickformat"] == ",~f" for s in lines)
+
+
+def test_bronnen_says_what_a_missing_retrieval_time_means(built_warehouse: Path) -> None:
+    """A stored copy has no download time: the Sources table says 'stored copy (see notes)', never 'unknown'."""
+    at = open_page("bronnen")
+    assert_clean(at)
+    table = next(
+        t.value
+        for t in at.dataframe
+        if "Opgehaald" in json.loads(t.proto.columns).get("retrieved_text", {}).get("label", "")
+    )
+    stored = sql(built_warehouse, "SELECT count(*) FROM source WHERE retrieved_at IS NULL")[0][0]
+    texts = table["retrieved_text"].tolist()
+    assert not any("onbekend" in text for text in texts)
+    assert sum(text.startswith("opgeslagen kopie") for text in texts) == stored
