@@ -101,7 +101,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "plaatsen",
         "Capaciteit van de COA-locaties in de gemeente (azc, noodopvang en andere), opgeteld per gemeente via "
         "de ligging van de locatie. Momentopname november 2015, samengesteld door TNO uit COA.nl; onvolledig.",
-        "Capacity of the COA locations inside the gemeente (azc, emergency and other), summed by location. "
+        "Capacity of the COA locations inside the municipality (azc, emergency and other), summed by location. "
         "Snapshot November 2015 compiled by TNO from COA.nl; incomplete.",
         per_1000=True,
     ),
@@ -112,7 +112,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "COA locations",
         "locaties",
         "Aantal COA-locaties in de gemeente (momentopname november 2015, TNO/COA.nl).",
-        "Number of COA locations in the gemeente (snapshot November 2015, TNO/COA.nl).",
+        "Number of COA locations in the municipality (snapshot November 2015, TNO/COA.nl).",
     ),
     Indicator(
         "noodopvang_plaatsen",
@@ -131,7 +131,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Places at existing COA locations",
         "plaatsen",
         "Plaatsen in bestaande COA-locaties per gemeente zoals TNO ze in oktober-november 2015 samenstelde.",
-        "Places at existing COA locations per gemeente as compiled by TNO in October-November 2015.",
+        "Places at existing COA locations per municipality as compiled by TNO in October-November 2015.",
         per_1000=True,
     ),
     Indicator(
@@ -151,7 +151,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Housing target",
         "personen",
         "Aantal vergunninghouders dat de gemeente in het halfjaar moet huisvesten (Huisvestingswet 2014).",
-        "Number of permit holders the gemeente must house in the half-year (Housing Act 2014).",
+        "Number of permit holders the municipality must house in the half-year (Housing Act 2014).",
         per_1000=True,
     ),
     Indicator(
@@ -172,7 +172,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "personen",
         "Vergunninghouders die vanuit de COA-opvang in de gemeente zijn gehuisvest (negatieve maanden zijn "
         "correcties).",
-        "Permit holders moved from COA reception into housing in the gemeente (negative months are corrections).",
+        "Permit holders moved from COA reception into housing in the municipality (negative months are corrections).",
         higher_is_better=True,
         per_1000=True,
     ),
@@ -220,7 +220,7 @@ DATA_GAPS: tuple[DataGap, ...] = (
     DataGap(
         "integratie",
         "Inburgeringsplichtigen, voortgang en examens per gemeente",
-        "Civic-integration duty, progress and exams per gemeente",
+        "Civic-integration duty, progress and exams per municipality",
         "DUO",
         "Kerncijfers inburgering (per gemeente, per kwartaal)",
         "https://www.duo.nl/zakelijk/inburgeren/",
@@ -244,7 +244,7 @@ DATA_GAPS: tuple[DataGap, ...] = (
     DataGap(
         "opvang",
         "Bezetting van de COA-opvang per locatie of gemeente na 2015",
-        "COA occupancy per location or gemeente after 2015",
+        "COA occupancy per location or municipality after 2015",
         "COA",
         "Capaciteit en bezetting (weekcijfers)",
         "https://www.coa.nl/nl/lijst/capaciteit-en-bezetting",
@@ -252,7 +252,7 @@ DATA_GAPS: tuple[DataGap, ...] = (
     DataGap(
         "opvang",
         "Opvangopgave per provincie en gemeente (Spreidingswet)",
-        "Reception targets per provincie and gemeente (Dispersal Act)",
+        "Reception targets per province and municipality (Dispersal Act)",
         "Ministerie van Justitie en Veiligheid",
         "Staatscourant: provinciale opvangopgave en indicatieve verdeling",
         "https://zoek.officielebekendmakingen.nl/stb-2024-13.html",

@@ -149,3 +149,15 @@ def test_sql_is_parameterised() -> None:
                 if isinstance(n, ast.Name)
             }
             assert names <= {"_LEVEL_SQL"}, names
+
+
+def test_english_catalogue_texts_use_english_region_words() -> None:
+    """The English interface says municipality and province, not 'per gemeente' (an English leftover a reader hit)."""
+    import re
+
+    from etl.catalogue import DATA_GAPS, INDICATORS
+
+    dutch = re.compile(r"\b(gemeente|gemeenten|provincie|provincies)\b", re.IGNORECASE)
+    texts = [(i.id, i.label_en) for i in INDICATORS] + [(i.id, i.definition_en) for i in INDICATORS]
+    texts += [(g.theme, g.topic_en) for g in DATA_GAPS]
+    assert [(key, text) for key, text in texts if dutch.search(text)] == []
