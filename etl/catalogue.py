@@ -141,7 +141,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Reception places promised (2015)",
         "plaatsen",
         "Plaatsen die gemeenten in de opvangcrisis van najaar 2015 toezegden (TNO, uit nieuwsberichten).",
-        "Places gemeenten promised during the autumn-2015 reception crisis (TNO, from news reports).",
+        "Places municipalities promised during the autumn-2015 reception crisis (TNO, from news reports).",
         per_1000=True,
     ),
     Indicator(
