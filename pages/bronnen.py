@@ -84,9 +84,9 @@ widgets.table(
 
 st.subheader(t("br_gaps", lang))
 widgets.table(
-    cache.get(data.data_gaps),
+    with_text(cache.get(data.data_gaps), "theme", lambda x: t(f"Theme_{x}", lang), "theme_text"),
     {
-        "theme": (t("col_theme", lang), "text"),
+        "theme_text": (t("col_theme", lang), "text"),
         "topic_en" if lang == "en" else "topic_nl": (t("col_topic", lang), "text"),
         "publisher": (t("col_publisher", lang), "text"),
         "source_title": (t("col_title", lang), "text"),

@@ -613,3 +613,14 @@ def test_bronnen_says_what_a_missing_retrieval_time_means(built_warehouse: Path)
     texts = table["retrieved_text"].tolist()
     assert not any("onbekend" in text for text in texts)
     assert sum(text.startswith("opgeslagen kopie") for text in texts) == stored
+
+
+def test_bronnen_in_english_names_themes_in_english() -> None:
+    """The 'Missing sources' table said 'huisvesting', 'opvang' in the English interface."""
+    from dashboard.i18n import t
+
+    at = open_page("bronnen", lang="en")
+    assert_clean(at)
+    gaps = next(table.value for table in at.dataframe if "topic_en" in json.loads(table.proto.columns))
+    themes = set(gaps[gaps.columns[0]].tolist())
+    assert themes and themes <= {t(f"Theme_{x}", "en") for x in ("opvang", "huisvesting", "integratie", "context")}
