@@ -126,10 +126,10 @@ if half:
             totals,
             {
                 "name": (t("province", lang), "text"),
-                "taakstelling": (sections.indicator_label("taakstelling", lang), "int"),
-                "taakstelling_gecorrigeerd": (sections.indicator_label("taakstelling_gecorrigeerd", lang), "int"),
-                "realisatie": (sections.indicator_label("realisatie", lang), "int"),
                 "pct": (t("hv_pct_realised", lang), "pct"),
+                "realisatie": (sections.indicator_label("realisatie", lang), "int"),
+                "taakstelling_gecorrigeerd": (sections.indicator_label("taakstelling_gecorrigeerd", lang), "int"),
+                "taakstelling": (sections.indicator_label("taakstelling", lang), "int"),
                 "saldo_start": (t("hv_saldo_start", lang), "int"),
                 "saldo_end": (t("hv_saldo_end", lang), "int"),
             },

@@ -624,3 +624,18 @@ def test_bronnen_in_english_names_themes_in_english() -> None:
     gaps = next(table.value for table in at.dataframe if "topic_en" in json.loads(table.proto.columns))
     themes = set(gaps[gaps.columns[0]].tolist())
     assert themes and themes <= {t(f"Theme_{x}", "en") for x in ("opvang", "huisvesting", "integratie", "context")}
+
+
+@pytest.mark.parametrize("stem", ["opvang", "huisvesting", "overzicht"])
+def test_tables_put_the_figures_next_to_the_name(stem: str) -> None:
+    """A phone shows about three columns: every ranking table has its figures right after the name (which stays
+    pinned when scrolling sideways), and the code last."""
+    at = open_page(stem, gm="GM0363")
+    assert_clean(at)
+    rankings = [json.loads(t.proto.columns) for t in at.dataframe if "rank" in json.loads(t.proto.columns)]
+    assert rankings
+    for config in rankings:
+        order = [c for c in config if c != "_index"]
+        assert order[:2] == ["rank", "name"] and order[-1] == "code", order
+        assert config[order[2]]["type_config"]["type"] == "number", order
+        assert config["name"].get("pinned") is True

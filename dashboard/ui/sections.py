@@ -271,19 +271,18 @@ def map_section(
             ).sort("rank", "name", nulls_last=True)
             widgets.table(
                 ranked,
+                # The figures right after the name, the code last: a phone shows the first three columns.
+                # The indicator is named in the section title, so the header is short.
                 {
                     "rank": (t("rank", lang), "int"),
                     "name": (t("name", lang), "text"),
-                    "code": (t("code", lang), "text"),
+                    **({"rate": (t("rate", lang), "rate")} if md.has_rates else {}),
                     "value": (
-                        f"{indicator_label(indicator_id, lang)} ({unit_label(unit, lang)})",
+                        t("value", lang) if unit == "procent" else f"{t('value', lang)} ({unit_label(unit, lang)})",
                         "pct" if unit == "procent" else "int",
                     ),
-                    **(
-                        {"population": (t("population", lang), "int"), "rate": (t("rate", lang), "rate")}
-                        if md.has_rates
-                        else {}
-                    ),
+                    **({"population": (t("population", lang), "int")} if md.has_rates else {}),
+                    "code": (t("code", lang), "text"),
                 },
                 key=f"{key}_table",
                 height=360,

@@ -310,7 +310,8 @@ def table(frame: pl.DataFrame, columns: Mapping[str, tuple[str, str]], key: str,
         elif kind == "link":
             config[column] = st.column_config.LinkColumn(label)
         else:
-            config[column] = st.column_config.TextColumn(label)
+            # The region's name stays in view when a phone scrolls the figures sideways.
+            config[column] = st.column_config.TextColumn(label, pinned=True if column == "name" else None)
     shown = frame.select(present).with_columns(
         pl.col(c).round(DECIMALS[columns[c][1]])
         for c in present
