@@ -23,6 +23,10 @@ DIVERGING_SCALES: dict[str, tuple[float, bool]] = {
 }
 
 
+# Horizontal legend at the bottom of the figure (not of the plot area), so the axis labels keep their room.
+_LEGEND_BELOW = dict(orientation="h", x=0, xref="container", y=0, yref="container", yanchor="bottom")
+
+
 def separators(lang: str) -> str:
     """Plotly's decimal and thousands separators: '12.345,6' in Dutch, '12,345.6' in English."""
     return ".," if lang == "en" else ",."
@@ -298,7 +302,7 @@ def lines(
         )
     fig.update_yaxes(title_text=axis_title, rangemode="tozero", tickformat=",~f")
     fig.update_xaxes(tickformat=_date_format(frame[x].to_list()))
-    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.15, yanchor="top"))
+    fig.update_layout(legend=_LEGEND_BELOW)
     return _layout(fig, height, title, lang)
 
 
@@ -352,6 +356,9 @@ def realisation(
             name=labels["monthly"],
             marker_color=palette.CATEGORICAL[4],
             text=text["monthly"],
+            # No labels on the bars: the cumulative line starts on top of the first bar and its markers covered
+            # them. The numbers are in the hover and in the table next to the chart.
+            textposition="none",
             hovertemplate="%{x|%Y-%m}: %{text}<extra></extra>",
         )
     )
@@ -378,7 +385,8 @@ def realisation(
             hovertemplate="%{x|%Y-%m}: %{text}<extra></extra>",
         )
     )
-    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.15, yanchor="top"), barmode="overlay")
+    # The legend at the foot of the whole figure: placed just under the plot, a phone's month labels ran into it.
+    fig.update_layout(legend=_LEGEND_BELOW, barmode="overlay")
     fig.update_xaxes(tickformat=_date_format(months), dtick="M1")
-    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", tickformat=",~f")
     return _layout(fig, height, title, lang)

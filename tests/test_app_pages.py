@@ -639,3 +639,16 @@ def test_tables_put_the_figures_next_to_the_name(stem: str) -> None:
         assert order[:2] == ["rank", "name"] and order[-1] == "code", order
         assert config[order[2]]["type_config"]["type"] == "number", order
         assert config["name"].get("pinned") is True
+
+
+def test_monthly_chart_has_no_labels_under_the_line_and_room_for_its_axis() -> None:
+    """Huisvesting's monthly chart: no bar labels for the cumulative line's markers to cover (the numbers are in
+    the hover and the table), the legend at the foot of the figure so a phone's month labels keep their room,
+    and thousands written out on the axis."""
+    at = open_page("huisvesting", gm="GM0363")
+    assert_clean(at)
+    (spec,) = [s for s in plotly_specs(at) if [d["type"] for d in s["data"]] == ["bar", "scatter", "scatter"]]
+    assert spec["data"][0]["textposition"] == "none"
+    legend = spec["layout"]["legend"]
+    assert (legend["yref"], legend["y"], legend["yanchor"]) == ("container", 0, "bottom")
+    assert spec["layout"]["yaxis"]["tickformat"] == ",~f"
