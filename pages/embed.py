@@ -108,7 +108,9 @@ def chart_data() -> tuple[pl.DataFrame, object]:
 
 
 if view == "map":
-    sections.map_section(indicator_id, level, period, period_type, key="em", highlight=gm, height=460)
+    sections.scale_help(indicator_id, lang)
+    # Tall enough that the country (taller than wide) fills an 800 x 950 frame instead of a third of it.
+    sections.map_section(indicator_id, level, period, period_type, key="em", highlight=gm, height=600)
 else:
     frame, fig = chart_data()
     if view == "table":

@@ -35,7 +35,6 @@ gm = sections.select_gemeente(
     default_gm if default_gm in codes else (codes[0] if codes else None), codes=codes, container=row[2], year=month_year
 )
 info = sections.indicator_info(indicator_id)
-diverging = indicator_id == "huisvesting_saldo"  # the legend text differs per scale
 
 st.subheader(
     t(
@@ -46,10 +45,7 @@ st.subheader(
     )
 )
 st.caption(sections.indicator_definition(indicator_id, lang))
-if diverging:
-    st.caption(t("hv_diverging_help", lang))
-elif indicator_id == "realisatie_pct":
-    st.caption(t("hv_pct_help", lang))
+sections.scale_help(indicator_id, lang)
 md = sections.map_section(indicator_id, "gemeente", period, period_type, key="hv", height=560, highlight=gm)
 if period.year not in data.population_years(wh):
     st.caption(t("hv_no_pop", lang))

@@ -176,6 +176,13 @@ def test_embed_works_inside_an_iframe(server, browser):
         assert frame.get_by_text("Bron:").count() >= 1
         assert frame.get_by_role("link", name="Open in het volledige dashboard").count() == 1
         assert frame.locator('[data-testid="stSidebar"]').count() == 0
+        # The map uses the frame (it filled a third of its width at first) and says how to read its colours.
+        drawn = frame.locator(".js-plotly-plot .choroplethlocation").evaluate_all(
+            "els => { const r = els.map(e => e.getBoundingClientRect());"
+            " return Math.max(...r.map(x => x.right)) - Math.min(...r.map(x => x.left)); }"
+        )
+        assert drawn >= 0.45 * page.locator("iframe").bounding_box()["width"], drawn
+        assert frame.get_by_text("Kleur rond 100%").count() == 1
         page.wait_for_timeout(500)
         page.screenshot(path=str(SHOTS / "embed-iframe.png"))
     finally:

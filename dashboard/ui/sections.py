@@ -41,6 +41,15 @@ def indicator_definition(indicator_id: str, lang: str) -> str:
     return info.get("definition_en" if lang == "en" else "definition_nl") or ""
 
 
+# The sentence that says how to read a diverging colour scale, under every map of that indicator.
+SCALE_HELP = {"huisvesting_saldo": "hv_diverging_help", "realisatie_pct": "hv_pct_help"}
+
+
+def scale_help(indicator_id: str, lang: str) -> None:
+    if indicator_id in SCALE_HELP:
+        st.caption(t(SCALE_HELP[indicator_id], lang))
+
+
 def token_label(token: str, lang: str) -> str:
     parsed = state.parse_period_token(token)
     return period_label(parsed[0], parsed[1], lang) if parsed else token
