@@ -714,6 +714,30 @@ def data_years(wh: Warehouse, level: str) -> list[int]:
 
 PROFILE_THEMES = ("context", "opvang", "huisvesting", "integratie")
 
+# How long each period type lasts, in months (a day lasts until its own date).
+_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1, "day": 0}
+
+
+def period_end(start: date, period_type: str) -> date:
+    """The day a period's figure describes up to: the start of the next period (or the day itself)."""
+    months = start.year * 12 + start.month - 1 + _MONTHS[period_type]
+    return date(months // 12, months % 12 + 1, 1) if _MONTHS[period_type] else start
+
+
+@_per_warehouse
+def theme_latest(wh: Warehouse, theme: str) -> tuple[str, date, str] | None:
+    """The newest figure a theme holds at any level: (indicator, period start, period type), or None."""
+    latest: tuple[date, str, date, str] | None = None
+    for indicator_id in wh.indicators().filter(pl.col("theme") == theme)["id"].to_list():
+        for (held_id, _level), held in _period_index(wh).items():
+            if held_id != indicator_id:
+                continue
+            for start, period_type in held:
+                end = period_end(start, period_type)
+                if latest is None or end > latest[0]:
+                    latest = (end, indicator_id, start, period_type)
+    return None if latest is None else latest[1:]
+
 
 def profile_period(wh: Warehouse, indicator_id: str, code_periods: list[tuple[date, str]]) -> tuple[date, str] | None:
     """The period a profile shows: the longest period type the indicator has at gemeente level (a half-year

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from babel.dates import get_month_names
+from babel.dates import format_timedelta, get_month_names
 from babel.numbers import format_decimal
 
 from etl.periods import label as cbs_label
@@ -44,7 +44,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "Het datapakhuis `{path}` kon niet worden gelezen. Bouw het opnieuw met:",
         "The warehouse `{path}` could not be read. Rebuild it with:",
     ),
-    "built_at": ("Gegevens gebouwd op {when}", "Data built on {when}"),
+    # The build's date, not the figures': every theme says how old its newest figure is (fresh_*).
+    "built_at": ("Datawarehouse bijgewerkt op {when}", "Data warehouse updated on {when}"),
+    "fresh_theme": (
+        "Nieuwste cijfer over {theme}: {period} ({age}).",
+        "Newest figure on {theme}: {period} ({age}).",
+    ),
+    "fresh_none": ("Over {theme} zijn nog geen cijfers geladen.", "No figures on {theme} have been loaded yet."),
     "busy": (
         "Het is nu erg druk op deze server. Laad de pagina over een halve minuut opnieuw.",
         "This server is very busy right now. Please reload the page in half a minute.",
@@ -563,6 +569,11 @@ def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
 
 def fmt_rate(value: float | None, lang: str = DEFAULT_LANG) -> str:
     return fmt_number(value, lang, 2)
+
+
+def fmt_age(since: date, today: date, lang: str = DEFAULT_LANG) -> str:
+    """'10 jaar geleden' / '10 years ago'; 'vandaag' for a figure about today or later."""
+    return format_timedelta(since - today, threshold=1.0, add_direction=True, locale=LOCALES[lang])
 
 
 def fmt_date(day: date | None, lang: str = DEFAULT_LANG) -> str:

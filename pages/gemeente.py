@@ -53,6 +53,8 @@ COLUMNS = {
 
 for theme in data.PROFILE_THEMES:
     st.subheader(t("Theme_" + theme, lang))
+    if theme != "context":
+        sections.freshness(theme, lang=lang)
     part = profile.filter(pl.col("theme") == theme) if profile.height else profile
     if part.height == 0:
         widgets.empty_state(t("empty_theme_any", lang, theme=t("theme_" + theme, lang)), cache.get(data.gaps, theme))

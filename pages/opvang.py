@@ -13,6 +13,7 @@ from dashboard.i18n import fmt_number, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("opvang", "nav_opvang", "op_intro", params=("indicator", "period", "pv", "measure", "gm"))
+sections.freshness("opvang", lang=lang)
 wh = cache.warehouse()
 indicator_ids = [i for i in data.theme_indicators(wh, "opvang", "gemeente")]
 

@@ -12,6 +12,7 @@ from dashboard.i18n import fmt_number, fmt_value, level_label, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("overzicht", "app_title", "ov_intro", params=("level", "period"))
+sections.freshness(*(theme for theme, _ in data.CHAIN), lang=lang)
 st.caption(t("ov_data_note", lang))
 wh = cache.warehouse()
 

@@ -652,3 +652,39 @@ def test_monthly_chart_has_no_labels_under_the_line_and_room_for_its_axis() -> N
     legend = spec["layout"]["legend"]
     assert (legend["yref"], legend["y"], legend["yanchor"]) == ("container", 0, "bottom")
     assert spec["layout"]["yaxis"]["tickformat"] == ",~f"
+
+
+def test_every_theme_says_how_old_its_newest_figure_is(built_warehouse: Path) -> None:
+    """An alderman must not take a 2016 figure for today's: each theme page names the newest period it holds and
+    its age, computed from the warehouse (the period's end against today)."""
+    from datetime import date
+
+    from dashboard.data import period_end
+    from dashboard.i18n import fmt_age, period_label
+
+    for stem, theme in (("opvang", "opvang"), ("huisvesting", "huisvesting"), ("overzicht", "huisvesting")):
+        at = open_page(stem, gm="GM0363")
+        assert_clean(at)
+        held = sql(
+            built_warehouse,
+            """SELECT DISTINCT o.period, o.period_type FROM observation o JOIN indicator i ON i.id = o.indicator_id
+               WHERE i.theme = ?""",
+            [theme],
+        )
+        newest = max(period_end(start, kind) for start, kind in held)
+        age = fmt_age(newest, date.today(), "nl")
+        lines = {f"{period_label(s, k, 'nl')} ({age})" for s, k in held if period_end(s, k) == newest}
+        assert any(line in c for c in captions(at) for line in lines), (stem, lines, captions(at)[:3])
+        assert "geleden" in age
+
+
+def test_period_end_is_the_start_of_the_next_period() -> None:
+    from datetime import date
+
+    from dashboard.data import period_end
+
+    assert period_end(date(2016, 1, 1), "half") == date(2016, 7, 1)
+    assert period_end(date(2016, 7, 1), "half") == date(2017, 1, 1)
+    assert period_end(date(2024, 12, 1), "month") == date(2025, 1, 1)
+    assert period_end(date(2015, 11, 3), "day") == date(2015, 11, 3)
+    assert period_end(date(2018, 1, 1), "year") == date(2019, 1, 1)

@@ -14,7 +14,7 @@ from dashboard import data, figures, state
 from dashboard.data import MapData
 from dashboard.downloads import values_export, with_sources
 from dashboard.frames import with_text
-from dashboard.i18n import fmt_number, fmt_rate, fmt_value, level_label, period_label, t, unit_label
+from dashboard.i18n import fmt_age, fmt_number, fmt_rate, fmt_value, level_label, period_label, t, unit_label
 from dashboard.sources import source_line
 from dashboard.ui import cache, widgets
 
@@ -53,6 +53,21 @@ def scale_help(indicator_id: str, lang: str) -> None:
 def token_label(token: str, lang: str) -> str:
     parsed = state.parse_period_token(token)
     return period_label(parsed[0], parsed[1], lang) if parsed else token
+
+
+def freshness_text(theme: str, lang: str) -> str:
+    """How old the theme's newest figure is, so nobody takes a 2016 figure for today's."""
+    latest = cache.get(data.theme_latest, theme)
+    theme_text = t("theme_" + theme, lang)
+    if latest is None:
+        return t("fresh_none", lang, theme=theme_text)
+    _, start, period_type = latest
+    age = fmt_age(data.period_end(start, period_type), date.today(), lang)
+    return t("fresh_theme", lang, theme=theme_text, period=period_label(start, period_type, lang), age=age)
+
+
+def freshness(*themes: str, lang: str) -> None:
+    st.caption(" ".join(freshness_text(theme, lang) for theme in themes))
 
 
 # --- selectors ---------------------------------------------------------------------------------------------
