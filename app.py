@@ -21,6 +21,7 @@ PAGES = (
     ("gemeente", "nav_gemeente", ":material/location_city:"),
     ("vergelijk", "nav_vergelijk", ":material/compare_arrows:"),
     ("bronnen", "nav_bronnen", ":material/menu_book:"),
+    ("toegankelijkheid", "nav_toegankelijkheid", ":material/accessibility:"),
 )
 
 HOME = "overzicht"

@@ -27,6 +27,47 @@ LABELS: dict[str, tuple[str, str]] = {
     "nav_gemeente": ("Gemeente", "Municipality"),
     "nav_vergelijk": ("Vergelijk", "Compare"),
     "nav_bronnen": ("Bronnen & begrippen", "Sources & terms"),
+    "nav_toegankelijkheid": ("Toegankelijkheid", "Accessibility"),
+    "ta_intro": (
+        "Dit dashboard wil voldoen aan de Web Content Accessibility Guidelines (WCAG) 2.1, niveau AA. Hieronder "
+        "staat wat we testen, hoe, en wat nog niet goed is.",
+        "This dashboard aims to meet the Web Content Accessibility Guidelines (WCAG) 2.1, level AA. Below is what "
+        "we test, how, and what is not right yet.",
+    ),
+    "ta_tested_title": ("Wat we bij elke wijziging testen", "What every change is tested for"),
+    "ta_tested": (
+        "- **Automatische toets met axe-core** op elke pagina (Nederlands en Engels) en op de ingesloten weergave: "
+        "geen ernstige of kritieke fouten.\n"
+        "- **Telefoon**: de pagina's passen op een scherm van 390 pixels breed zonder zijwaarts te scrollen.\n"
+        "- **Elke kaart en grafiek** heeft een beschrijving voor schermlezers, een tabel met dezelfde cijfers en "
+        "een bronregel; de cijfers staan ook in een CSV-bestand.\n"
+        "- **Kleuren** zijn veilig bij kleurenblindheid (Okabe-Ito, een schaal in één kleur, blauw-oranje rond een "
+        "middenwaarde), en een kleurschaal die afkapt zegt dat (≥).",
+        "- **Automatic check with axe-core** on every page (Dutch and English) and on the embedded view: no "
+        "serious or critical violations.\n"
+        "- **Phone**: the pages fit a screen 390 pixels wide without scrolling sideways.\n"
+        "- **Every map and chart** has a description for screen readers, a table with the same figures and a "
+        "source line; the figures are also in a CSV file.\n"
+        "- **Colours** are safe for colour-blind readers (Okabe-Ito, a one-hue scale, blue-orange around a "
+        "midpoint), and a colour scale that is cut off says so (≥).",
+    ),
+    "ta_known_title": ("Wat nog niet goed is", "What is not right yet"),
+    "ta_known": (
+        "- Er is nog **geen handmatige test met een schermlezer** of alleen met het toetsenbord gedaan.\n"
+        "- De tabellen worden getekend (niet als HTML-tabel); schermlezers lezen ze beperkt. De CSV-download "
+        "onder elke tabel bevat dezelfde gegevens.\n"
+        "- Details op de kaart (waarden per gemeente) verschijnen bij aanwijzen of aantikken; de tabel ernaast "
+        "geeft ze ook.",
+        "- There has been **no manual test with a screen reader** or with the keyboard alone yet.\n"
+        "- Tables are drawn (not HTML tables), so screen readers read them only partly. The CSV download below "
+        "each table holds the same data.\n"
+        "- Details on the map (values per municipality) appear on hover or tap; the table next to it gives them "
+        "too.",
+    ),
+    "ta_contact": (
+        "Loopt u ergens tegenaan? Meld het als issue in de repository van dit open-source project.",
+        "Something in your way? Report it as an issue in this open-source project's repository.",
+    ),
     "nav_embed": ("Ingebed", "Embedded"),
     "lang_switch": ("English", "English"),
     "lang_help": ("Schakel over naar Engels", "Switch to English (uit = Nederlands)"),

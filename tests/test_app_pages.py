@@ -12,7 +12,17 @@ from streamlit.testing.v1 import AppTest
 from dashboard.i18n import fmt_number, fmt_value
 from tests.conftest import REPO, sql
 
-PAGES = ("overzicht", "opvang", "huisvesting", "integratie", "gemeente", "vergelijk", "bronnen", "embed")
+PAGES = (
+    "overzicht",
+    "opvang",
+    "huisvesting",
+    "integratie",
+    "gemeente",
+    "vergelijk",
+    "bronnen",
+    "toegankelijkheid",
+    "embed",
+)
 
 
 def open_page(stem: str, embedded: bool = False, **params: str) -> AppTest:
@@ -55,7 +65,7 @@ def _warehouse(built_warehouse: Path) -> Path:
 def test_every_page_runs_with_sources_and_table_alternatives(stem: str) -> None:
     at = open_page(stem)
     assert_clean(at)
-    if stem != "bronnen":
+    if stem not in ("bronnen", "toegankelijkheid"):  # pages without figures
         assert any(c.startswith("Bron: ") for c in captions(at)), stem
     maps = [s for s in plotly_specs(at) if any(d["type"] == "choropleth" for d in s["data"])]
     # Every map has a table next to it (the "Tabel" tab).
@@ -688,3 +698,14 @@ def test_period_end_is_the_start_of_the_next_period() -> None:
     assert period_end(date(2024, 12, 1), "month") == date(2025, 1, 1)
     assert period_end(date(2015, 11, 3), "day") == date(2015, 11, 3)
     assert period_end(date(2018, 1, 1), "year") == date(2019, 1, 1)
+
+
+def test_accessibility_statement_says_what_is_tested_in_both_languages() -> None:
+    for lang, words in (
+        ("nl", ("axe-core", "390 pixels", "schermlezer")),
+        ("en", ("axe-core", "390 pixels", "screen reader")),
+    ):
+        at = open_page("toegankelijkheid", **({"lang": "en"} if lang == "en" else {}))
+        assert_clean(at)
+        text = "\n".join(m.value for m in at.markdown)
+        assert all(w in text for w in words), (lang, text[:300])

@@ -215,3 +215,48 @@ def test_overzicht_by_name_and_a_csv_written_on_click(server, browser, built_war
         assert len(text.splitlines()) - 1 == held
     finally:
         page.close()
+
+
+AXE_PATHS = [
+    "",
+    "opvang",
+    "huisvesting",
+    "integratie",
+    "gemeente?gm=GM0363",
+    "vergelijk",
+    "bronnen",
+    "toegankelijkheid",
+]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*AXE_PATHS, "embed?embed=true&view=map&indicator=realisatie_pct&period=2016HJ01&level=gemeente", "?lang=en"],
+)
+def test_axe_finds_no_serious_or_critical_violation(server, browser, path):
+    """WCAG checks by axe-core (the copy that ships with axe-playwright-python) on every page and the embed."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = _open(browser, f"{server}/{path}")
+    try:
+        result = Axe().run(page)
+        bad = [v for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == [], [(v["id"], v["impact"], v["help"], len(v["nodes"])) for v in bad]
+        assert result.response["passes"], "axe ran no checks"
+    finally:
+        page.close()
+
+
+def test_axe_check_finds_a_violation_when_there_is_one(server, browser):
+    """The check above can fail: an image without alt text, added to a page, is reported as critical."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = _open(browser, f"{server}/bronnen")
+    try:
+        page.evaluate(
+            "() => document.querySelector('[data-testid=\"stMain\"]').appendChild(document.createElement('img'))"
+        )
+        result = Axe().run(page)
+        assert any(v["id"] == "image-alt" and v["impact"] == "critical" for v in result.response["violations"])
+    finally:
+        page.close()

@@ -251,7 +251,17 @@ def share_url(page: str, params: Mapping[str, str]) -> str:
     if base:
         root = base.split("?")[0].rstrip("/")
         parts = root.split("/")
-        known = {"overzicht", "opvang", "huisvesting", "integratie", "gemeente", "vergelijk", "bronnen", "embed"}
+        known = {
+            "overzicht",
+            "opvang",
+            "huisvesting",
+            "integratie",
+            "gemeente",
+            "vergelijk",
+            "bronnen",
+            "toegankelijkheid",
+            "embed",
+        }
         if parts and parts[-1] in known:
             parts = parts[:-1]
         root = "/".join(parts)
