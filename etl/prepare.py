@@ -105,7 +105,10 @@ def add_prepare_arguments(parser: argparse.ArgumentParser) -> None:
     if os.environ.get("KETEN_GEO_BASE"):
         defaults["geo_base"] = os.environ["KETEN_GEO_BASE"]
     if os.environ.get("KETEN_FETCH_YEARS"):
-        defaults["years"] = parse_years(os.environ["KETEN_FETCH_YEARS"])
+        try:
+            defaults["years"] = parse_years(os.environ["KETEN_FETCH_YEARS"])
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"KETEN_FETCH_YEARS: {exc}")
     parser.set_defaults(**defaults)
 
 
