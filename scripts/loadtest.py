@@ -54,7 +54,6 @@ import contextlib
 import datetime as dt
 import ipaddress
 import json
-import random
 import sys
 import time
 import urllib.parse
@@ -62,24 +61,17 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the dashboard's page list, without installing it
+from dashboard.navigation import PATHS  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------------------
 # What a session asks for: the one place to change pages and parameters.
 # ---------------------------------------------------------------------------------------------------------
 
-#: URL paths of app.py's pages: "" is the home page (Overzicht), "overzicht" its alias for shared links, "embed"
-#: the page hidden from the menu.
-PAGES: tuple[str, ...] = (
-    "",
-    "overzicht",
-    "opvang",
-    "huisvesting",
-    "integratie",
-    "gemeente",
-    "vergelijk",
-    "bronnen",
-    "embed",
-)
+#: URL paths of the dashboard's pages (dashboard/navigation.py) and "", the home page, which "overzicht" also opens.
+PAGES: tuple[str, ...] = ("", *PATHS)
 #: Gemeenten a session switches between (Amsterdam, Utrecht, Rotterdam, 's-Gravenhage, Eindhoven, Almere).
 GEMEENTEN: tuple[str, ...] = ("GM0363", "GM0344", "GM0599", "GM0518", "GM0772", "GM0034")
 #: The embed page is driven by its parameters only; {gm} is filled in. The first one is how an iframe embeds it.
@@ -703,16 +695,17 @@ def _js_timezone_offset(tz: str) -> int:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def plan(sessions: int, rounds: int, pages: Sequence[str], seed: int) -> list[list[str]]:
-    """Per session, the paths it visits: every page once per round, shuffled per session and round."""
+def plan(sessions: int, rounds: int, pages: Sequence[str], offset: int) -> list[list[str]]:
+    """Per session, the paths it visits: every page once per round. The order is rotated per session and round,
+    and every other session walks it backwards, so concurrent sessions ask for different pages at the same time
+    (deterministic: the same arguments give the same walk)."""
     out = []
     for s in range(sessions):
-        rng = random.Random(f"{seed}-{s}")
         walk: list[str] = []
-        for _ in range(rounds):
-            order = list(pages)
-            rng.shuffle(order)
-            walk.extend(order)
+        for r in range(rounds):
+            start = (offset + s + r) % len(pages)
+            order = [*pages[start:], *pages[:start]]
+            walk.extend(reversed(order) if s % 2 else order)
         out.append(walk)
     return out
 
@@ -829,7 +822,7 @@ async def run_load_async(
     pid: int | None = None,
     nav: str = "url",
     pages: Sequence[str] | None = None,
-    seed: int = 0,
+    offset: int = 0,
     cache: bool = True,
     open_close: int = 0,
     settle: float = 0.0,
@@ -844,7 +837,7 @@ async def run_load_async(
     sessions = max(1, sessions)
     if pid is None:
         pid = find_server_pid(target.port)
-    walks = plan(sessions, rounds, pages, seed) if not open_close else []
+    walks = plan(sessions, rounds, pages, offset) if not open_close else []
     result = Result(
         url=url,
         mode="open-close" if open_close else "walk",
@@ -861,7 +854,7 @@ async def run_load_async(
     monitor = asyncio.create_task(_monitor(target, result, stop, pid))
     if open_close:
         slots = asyncio.Semaphore(sessions)
-        order = plan(1, -(-open_close // len(pages)), pages, seed)[0][:open_close]
+        order = plan(1, -(-open_close // len(pages)), pages, offset)[0][:open_close]
 
         async def one(i: int) -> None:
             async with slots:
@@ -932,7 +925,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--deadline", type=float, default=600.0, help="global limit for the whole run, seconds")
     p.add_argument("--pages", help='comma-separated URL paths instead of every page ("" is the home page)')
     p.add_argument("--nav", choices=("url", "click", "mixed"), default="url", help="how a session changes page")
-    p.add_argument("--seed", type=int, default=0, help="seed for each session's page order")
+    p.add_argument("--offset", type=int, default=0, help="where in the page list the first session starts")
     p.add_argument("--no-cache", action="store_true", help="do not list cached messages (no ref_hash replies)")
     p.add_argument("--pid", type=int, help="server process for RSS (default: whoever listens on the port)")
     p.add_argument("--open-close", type=int, default=0, metavar="N", help="open and close N one-page sessions")
@@ -954,7 +947,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pid=args.pid,
         nav=args.nav,
         pages=None if args.pages is None else [x.strip().strip("/") for x in args.pages.split(",")],
-        seed=args.seed,
+        offset=args.offset,
         cache=not args.no_cache,
         open_close=args.open_close,
         settle=args.settle,
