@@ -10,21 +10,8 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import t
+from dashboard.navigation import EMBED, HOME, MENU
 from dashboard.ui import admission, cache, frame, widgets
-
-PAGES = (
-    # stem, label key, icon
-    ("overzicht", "nav_overzicht", ":material/home:"),
-    ("opvang", "nav_opvang", ":material/night_shelter:"),
-    ("huisvesting", "nav_huisvesting", ":material/house:"),
-    ("integratie", "nav_integratie", ":material/school:"),
-    ("gemeente", "nav_gemeente", ":material/location_city:"),
-    ("vergelijk", "nav_vergelijk", ":material/compare_arrows:"),
-    ("bronnen", "nav_bronnen", ":material/menu_book:"),
-    ("toegankelijkheid", "nav_toegankelijkheid", ":material/accessibility:"),
-)
-
-HOME = "overzicht"
 
 
 def _internal_path(stem: str) -> str:
@@ -55,7 +42,7 @@ if problem:
             url_path=_internal_path(stem),
             default=stem == HOME,
         )
-        for stem, label, icon in (*PAGES, ("embed", "nav_embed", ":material/code:"))
+        for stem, label, icon in (*MENU, EMBED)
     ]
     pages.append(
         st.Page(_build_instructions(problem), title=t("nav_overzicht", lang), url_path=HOME, visibility="hidden")
@@ -65,12 +52,10 @@ if problem:
 
 pages = [
     st.Page(f"pages/{stem}.py", title=t(label, lang), icon=icon, url_path=_internal_path(stem), default=stem == HOME)
-    for stem, label, icon in PAGES
+    for stem, label, icon in MENU
 ]
 pages += [
-    st.Page(
-        "pages/embed.py", title=t("nav_embed", lang), icon=":material/code:", url_path="embed", visibility="hidden"
-    ),
+    st.Page(f"pages/{EMBED[0]}.py", title=t(EMBED[1], lang), icon=EMBED[2], url_path=EMBED[0], visibility="hidden"),
     # The home page is served at "/"; a shared link that names it ("/overzicht") opens it too.
     st.Page(f"pages/{HOME}.py", title=t("nav_overzicht", lang), url_path=HOME, visibility="hidden"),
 ]

@@ -9,20 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import navigation
 from dashboard.i18n import fmt_number, fmt_value
 from tests.conftest import REPO, sql
 
-PAGES = (
-    "overzicht",
-    "opvang",
-    "huisvesting",
-    "integratie",
-    "gemeente",
-    "vergelijk",
-    "bronnen",
-    "toegankelijkheid",
-    "embed",
-)
+PAGES = navigation.PATHS
 
 
 def open_page(stem: str, embedded: bool = False, **params: str) -> AppTest:

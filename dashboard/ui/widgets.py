@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import state
+from dashboard import navigation, state
 from dashboard.downloads import csv_bytes
 from dashboard.figures import separators
 from dashboard.i18n import DEFAULT_LANG, t
@@ -251,18 +251,7 @@ def share_url(page: str, params: Mapping[str, str]) -> str:
     if base:
         root = base.split("?")[0].rstrip("/")
         parts = root.split("/")
-        known = {
-            "overzicht",
-            "opvang",
-            "huisvesting",
-            "integratie",
-            "gemeente",
-            "vergelijk",
-            "bronnen",
-            "toegankelijkheid",
-            "embed",
-        }
-        if parts and parts[-1] in known:
+        if parts and parts[-1] in navigation.PATHS:
             parts = parts[:-1]
         root = "/".join(parts)
     else:
