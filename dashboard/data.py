@@ -84,6 +84,7 @@ def periods(wh: Warehouse, indicator_id: str, level: str) -> list[tuple[date, st
     return list(_period_index(wh).get((indicator_id, level), ()))
 
 
+@_per_warehouse
 def theme_indicators(wh: Warehouse, theme: str, level: str) -> list[str]:
     """Indicators of a theme that hold data at ``level``, in catalogue order."""
     have = set(availability(wh).filter(pl.col("level") == level)["indicator_id"].to_list())
@@ -725,18 +726,16 @@ def period_end(start: date, period_type: str) -> date:
 
 
 @_per_warehouse
-def theme_latest(wh: Warehouse, theme: str) -> tuple[str, date, str] | None:
-    """The newest figure a theme holds at any level: (indicator, period start, period type), or None."""
-    latest: tuple[date, str, date, str] | None = None
-    for indicator_id in wh.indicators().filter(pl.col("theme") == theme)["id"].to_list():
-        for (held_id, _level), held in _period_index(wh).items():
-            if held_id != indicator_id:
-                continue
-            for start, period_type in held:
-                end = period_end(start, period_type)
-                if latest is None or end > latest[0]:
-                    latest = (end, indicator_id, start, period_type)
-    return None if latest is None else latest[1:]
+def theme_latest(wh: Warehouse, theme: str) -> tuple[date, str] | None:
+    """The newest period a theme holds at any level, by the day its figure describes: (start, type) or None."""
+    ids = set(wh.indicators().filter(pl.col("theme") == theme)["id"].to_list())
+    held = [
+        period
+        for (indicator_id, _), periods_ in _period_index(wh).items()
+        if indicator_id in ids
+        for period in periods_
+    ]
+    return max(held, key=lambda p: period_end(*p), default=None)
 
 
 def profile_period(wh: Warehouse, indicator_id: str, code_periods: list[tuple[date, str]]) -> tuple[date, str] | None:

@@ -61,7 +61,7 @@ def freshness_text(theme: str, lang: str) -> str:
     theme_text = t("theme_" + theme, lang)
     if latest is None:
         return t("fresh_none", lang, theme=theme_text)
-    _, start, period_type = latest
+    start, period_type = latest
     age = fmt_age(data.period_end(start, period_type), date.today(), lang)
     return t("fresh_theme", lang, theme=theme_text, period=period_label(start, period_type, lang), age=age)
 
