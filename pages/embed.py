@@ -122,7 +122,7 @@ else:
                 "period": (t("period", lang), "date"),
                 "value": (
                     t("value", lang),
-                    "pct" if sections.indicator_info(indicator_id)["unit"] == "procent" else "int",
+                    widgets.value_kind(sections.indicator_info(indicator_id)["unit"]),
                 ),
             },
             key="em_table",

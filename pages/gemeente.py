@@ -99,9 +99,9 @@ for theme in data.PROFILE_THEMES:
     # What each row counts, on the page: two rows can measure the same thing from different sources (the COA
     # locations list against TNO's places per gemeente) and differ without that being an error.
     definitions = [
-        f"**{row['indicator']}**: {sections.indicator_definition(row['indicator_id'], lang)}"
+        f"**{row['indicator']}**: {definition}"
         for row in table_rows
-        if row["theme"] == theme and sections.indicator_definition(row["indicator_id"], lang)
+        if row["theme"] == theme and (definition := sections.indicator_definition(row["indicator_id"], lang))
     ]
     if definitions:
         st.caption("  \n".join(definitions))

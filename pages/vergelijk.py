@@ -97,7 +97,7 @@ else:
             {
                 "name": (t("name", lang), "text"),
                 "code": (t("code", lang), "text"),
-                "value": (t("value", lang), "pct" if unit == "procent" else "int"),
+                "value": (t("value", lang), widgets.value_kind(unit)),
                 **(
                     {"population": (t("population", lang), "int"), "rate": (t("rate", lang), "rate")}
                     if use_rate
@@ -143,7 +143,7 @@ else:
             .pivot(on="label", index=["period", "p"], values=column, aggregate_function="first")
             .sort("period")
         )
-        kind = "rate" if use_rate else ("pct" if unit == "procent" else "int")
+        kind = "rate" if use_rate else widgets.value_kind(unit)
         widgets.table(
             wide.drop("period"),
             {"p": (t("period", lang), "text"), **{c: (c, kind) for c in wide.columns if c not in ("period", "p")}},

@@ -303,7 +303,7 @@ def map_section(
                     **({"rate": (t("rate", lang), "rate")} if md.has_rates else {}),
                     "value": (
                         t("value", lang) if unit == "procent" else f"{t('value', lang)} ({unit_label(unit, lang)})",
-                        "pct" if unit == "procent" else "int",
+                        widgets.value_kind(unit),
                     ),
                     **({"population": (t("population", lang), "int")} if md.has_rates else {}),
                     "code": (t("code", lang), "text"),

@@ -291,6 +291,11 @@ def figure(fig: go.Figure, key: str, alt: str | None = None) -> None:
 DECIMALS = {"int": 0, "rate": 2, "pct": 1}
 
 
+def value_kind(unit: str) -> str:
+    """The table column kind of a value in ``unit``: a percentage, else a count."""
+    return "pct" if unit == "procent" else "int"
+
+
 def table(frame: pl.DataFrame, columns: Mapping[str, tuple[str, str]], key: str, height: int | str = "auto") -> None:
     """Show ``columns`` {name: (label, kind)} of ``frame``; kind: text | int | rate | pct | date | link.
 
