@@ -613,7 +613,7 @@ def fmt_rate(value: float | None, lang: str = DEFAULT_LANG) -> str:
 
 
 def fmt_age(since: date, today: date, lang: str = DEFAULT_LANG) -> str:
-    """'10 jaar geleden' / '10 years ago'; 'vandaag' for a figure about today or later."""
+    """How long ago ``since`` is, in the reader's language: '10 jaar geleden' / '10 years ago' (Babel)."""
     return format_timedelta(since - today, threshold=1.0, add_direction=True, locale=LOCALES[lang])
 
 
