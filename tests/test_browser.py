@@ -4,6 +4,7 @@ element, the gemeente map draws one shape per gemeente of its year, and each pag
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -33,15 +34,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(built_warehouse: Path):
+SERVE = [sys.executable, "-m", "dashboard.ui.serve"]
+# A plain Streamlit start, as an operator might run it without our launcher.
+PLAIN = [sys.executable, "-m", "streamlit", "run", "app.py"]
+
+
+@contextlib.contextmanager
+def _running(warehouse: Path, launcher: list[str]):
     port = _free_port()
-    env = {**os.environ, "KETEN_WAREHOUSE": str(built_warehouse)}
+    env = {**os.environ, "KETEN_WAREHOUSE": str(warehouse)}
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "dashboard.ui.serve",
+            *launcher,
             "--server.headless",
             "true",
             "--server.port",
@@ -53,27 +57,34 @@ def server(built_warehouse: Path):
         ],
         cwd=REPO,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not become healthy within 60 s")
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit did not become healthy within 60 s")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(built_warehouse: Path):
+    with _running(built_warehouse, SERVE) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -253,3 +264,40 @@ def test_axe_check_finds_a_violation_when_there_is_one(server, browser):
         assert any(v["id"] == "image-alt" and v["impact"] == "critical" for v in result.response["violations"])
     finally:
         page.close()
+
+
+# Records every menu entry the sidebar ever shows, from the first paint on.
+_RECORD_MENU = """
+window.__menus = [];
+new MutationObserver(() => {
+    const links = [...document.querySelectorAll('[data-testid="stSidebarNav"] a')].map(a => a.innerText.trim().split('\\n').pop());
+    if (links.length) window.__menus.push(links.join('|'));
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+@pytest.mark.parametrize("path", ["", "opvang"])
+@pytest.mark.parametrize("launcher", [SERVE, PLAIN], ids=["serve", "plain-streamlit-run"])
+def test_first_visit_shows_the_real_menu(built_warehouse, browser, launcher, path):
+    """The very first reader of a fresh server, straight to a subpage: Streamlit's old pages-directory mode
+    would show the file names (app, bronnen, embed, ...) as the menu; the real menu has the page titles and
+    the language switch. Under a plain ``streamlit run`` the file list can flash by on the very first visit
+    (measured at "/"); with our launcher it never appears, not even for a moment."""
+    from dashboard.i18n import t
+
+    titles = [t(label, "nl") for _, label, _ in navigation.MENU]
+    with _running(built_warehouse, launcher) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+        page.add_init_script(_RECORD_MENU)
+        page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+        page.wait_for_selector('[data-testid="stMain"]', timeout=30_000)
+        _wait_until_drawn(page)
+        page.wait_for_selector('[data-testid="stSidebarNav"] a', timeout=30_000)
+        final = [a.strip().split("\n")[-1] for a in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+        menus = page.evaluate("window.__menus")
+        switch = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').count()
+        page.close()
+    assert final == titles
+    assert switch > 0, "no language switch: the page ran without app.py"
+    if launcher is SERVE:
+        assert {m.split("|")[0] for m in menus} == {titles[0]}, f"menus seen: {sorted(set(menus))}"

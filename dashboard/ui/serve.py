@@ -5,7 +5,8 @@ thread, before the first reader arrives:
 
 - the heavy libraries are imported completely. Ten first visits at once otherwise import pandas (through
   plotly) in ten threads and some runs fail with "partially initialized module 'pandas'";
-- polars' thread pool is sized before polars is imported (``POLARS_MAX_THREADS``; see ``POLARS_THREADS``).
+- polars' thread pool is sized before polars is imported (``POLARS_MAX_THREADS``; see ``POLARS_THREADS``);
+- Streamlit's old pages-directory mode is switched off, so a first visit never shows a menu of file names.
 """
 
 from __future__ import annotations
@@ -52,8 +53,26 @@ def preload() -> None:
     plotly.io.to_json(figure, validate=False)
 
 
+def leave_pages_directory_mode() -> None:
+    """End Streamlit's old pages-directory mode before the first reader arrives, so that even the very first
+    visit runs app.py and shows the real menu (see ``widgets.end_pages_directory_mode``). Outside a script run
+    Streamlit logs a 'missing ScriptRunContext' warning for the call; it is expected here."""
+    import logging
+
+    from dashboard.ui.widgets import end_pages_directory_mode
+
+    context_log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = context_log.level
+    context_log.setLevel(logging.ERROR)
+    try:
+        end_pages_directory_mode()
+    finally:
+        context_log.setLevel(level)
+
+
 def main(argv: list[str]) -> None:
     preload()
+    leave_pages_directory_mode()
     from streamlit.web import cli
 
     # A server does not watch its own source files: a file saved while readers are connected would unload

@@ -50,22 +50,30 @@ FRAME_FLAG = "_ran_through_app"
 def _leave_pages_directory_mode() -> None:
     """Run every page through app.py.
 
-    Streamlit treats a ``pages/`` folder next to the entrypoint as its old multipage mode until the entrypoint
-    has called ``st.navigation`` once in this process, so a first visit straight to ``/opvang`` (or several
-    sessions starting at once) can run the page without app.py: a menu of file names, no language switch.
-    app.py sets ``FRAME_FLAG`` on every run; a page that finds it missing switches the old mode off and
-    reruns once, which sends this and every later run through app.py's ``st.navigation`` (same URL paths).
+    Streamlit treats a ``pages/`` folder next to the entrypoint as its old multipage mode until some script has
+    called ``st.navigation`` in this process (``dashboard.ui.serve`` does so before the first reader). Under a
+    plain ``streamlit run app.py`` the first visits can still run a page without app.py: a menu of file names,
+    no language switch. app.py sets ``FRAME_FLAG`` on every run; a page that finds it missing calls
+    ``st.navigation`` itself (which ends the old mode for the whole process) and reruns once through app.py.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
     if st.session_state.pop(FRAME_FLAG, False):
         st.session_state.pop("_frame_retry", None)
         return
     if st.session_state.get("_frame_retry"):
         return  # tried once already: render the page on its own rather than loop
     st.session_state["_frame_retry"] = True
-    PagesManager.uses_pages_directory = False
+    end_pages_directory_mode()
     st.rerun()
+
+
+def end_pages_directory_mode() -> None:
+    """Call ``st.navigation`` once with a hidden placeholder page: Streamlit's documented way to leave the
+    pages-directory mode (every later run executes app.py, whose own ``st.navigation`` draws the menu)."""
+    st.navigation([st.Page(_no_page, title="Ketenmonitor", url_path="ketenmonitor-start")], position="hidden")
+
+
+def _no_page() -> None:
+    """The placeholder page ``end_pages_directory_mode`` registers; it never runs."""
 
 
 def start_page(
