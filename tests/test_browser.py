@@ -270,7 +270,8 @@ def test_axe_check_finds_a_violation_when_there_is_one(server, browser):
 _RECORD_MENU = """
 window.__menus = [];
 new MutationObserver(() => {
-    const links = [...document.querySelectorAll('[data-testid="stSidebarNav"] a')].map(a => a.innerText.trim().split('\\n').pop());
+    const links = [...document.querySelectorAll('[data-testid="stSidebarNav"] a')]
+        .map(a => a.innerText.trim().split('\\n').pop());
     if (links.length) window.__menus.push(links.join('|'));
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
