@@ -13,6 +13,7 @@ from datetime import date
 
 import polars as pl
 
+from contract.periods import period_end
 from dashboard import metrics
 from dashboard.db import Warehouse
 
@@ -714,15 +715,6 @@ def data_years(wh: Warehouse, level: str) -> list[int]:
 
 
 PROFILE_THEMES = ("context", "opvang", "huisvesting", "integratie")
-
-# How long each period type lasts, in months (a day lasts until its own date).
-_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1, "day": 0}
-
-
-def period_end(start: date, period_type: str) -> date:
-    """The day a period's figure describes up to: the start of the next period (or the day itself)."""
-    months = start.year * 12 + start.month - 1 + _MONTHS[period_type]
-    return date(months // 12, months % 12 + 1, 1) if _MONTHS[period_type] else start
 
 
 @_per_warehouse

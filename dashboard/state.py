@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from etl.periods import cbs_code, parse_cbs_period
+from contract.periods import cbs_code, parse_cbs_period
 
 PARAMS = ("gm", "period", "indicator", "level", "view", "lang")
 MAX_COMPARE = 10

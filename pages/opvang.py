@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import data, figures, state
+from dashboard import data, maps, state
 from dashboard.frames import with_text
 from dashboard.i18n import fmt_number, period_label, t
 from dashboard.ui import cache, sections, widgets
@@ -87,7 +87,7 @@ if only_codes is not None:
 
 def add_points(fig: go.Figure) -> None:
     if locations.height and period.year == 2015:
-        figures.add_points(
+        maps.add_points(
             fig,
             # The head office is in the table (it is in the file) but is no reception location.
             locations.filter(pl.col("places").is_not_null() & (pl.col("type_group") != "kantoor")),

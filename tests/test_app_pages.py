@@ -660,7 +660,7 @@ def test_every_theme_says_how_old_its_newest_figure_is(built_warehouse: Path) ->
     its age, computed from the warehouse (the period's end against today)."""
     from datetime import date
 
-    from dashboard.data import period_end
+    from contract.periods import period_end
     from dashboard.i18n import fmt_age, period_label
 
     for stem, theme in (("opvang", "opvang"), ("huisvesting", "huisvesting"), ("overzicht", "huisvesting")):
@@ -682,7 +682,7 @@ def test_every_theme_says_how_old_its_newest_figure_is(built_warehouse: Path) ->
 def test_period_end_is_the_start_of_the_next_period() -> None:
     from datetime import date
 
-    from dashboard.data import period_end
+    from contract.periods import period_end
 
     assert period_end(date(2016, 1, 1), "half") == date(2016, 7, 1)
     assert period_end(date(2016, 7, 1), "half") == date(2017, 1, 1)

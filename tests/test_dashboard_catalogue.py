@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from contract.periods import label as cbs_label
 from dashboard import i18n, palette
-from etl.periods import label as cbs_label
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import data, figures, geo, metrics
+from dashboard import data, geo, maps, metrics
 from dashboard.db import Warehouse
 from dashboard.downloads import csv_bytes, with_sources
 from dashboard.sources import source_line
@@ -151,7 +151,7 @@ def test_choropleth_draws_each_region_once(wh: Warehouse) -> None:
     md = data.map_data(wh, "coa_plaatsen", "gemeente", period, kind)
     collection = geo.feature_collection(data.geometry_rows(wh, "gemeente", md.geometry_year))
     shapes = md.shapes.with_columns(pl.lit("x").alias("_abs"))
-    fig = figures.choropleth(collection, shapes, color="rate", hover=[("a", "_abs")], colorbar_title="r")
+    fig = maps.choropleth(collection, shapes, color="rate", hover=[("a", "_abs")], colorbar_title="r")
     drawn = [code for trace in fig.data for code in trace.locations]
     assert sorted(drawn) == sorted(geo.codes(collection))
     assert len(fig.data) == 2  # values and a grey no-data trace (TNO's layer has gemeenten without places)

@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import data, figures, state
+from contract.periods import period_end
+from dashboard import data, figures, maps, state
 from dashboard.data import MapData
 from dashboard.downloads import values_export, with_sources
 from dashboard.frames import with_text
@@ -62,7 +63,7 @@ def freshness_text(theme: str, lang: str) -> str:
     if latest is None:
         return t("fresh_none", lang, theme=theme_text)
     start, period_type = latest
-    age = fmt_age(data.period_end(start, period_type), date.today(), lang)
+    age = fmt_age(period_end(start, period_type), date.today(), lang)
     return t("fresh_theme", lang, theme=theme_text, period=period_label(start, period_type, lang), age=age)
 
 
@@ -259,14 +260,14 @@ def map_section(
                 "type": "FeatureCollection",
                 "features": [f for f in collection["features"] if f["id"] in keep],
             }
-        midpoint, reverse = figures.DIVERGING_SCALES.get(indicator_id, (0.0, False))
-        fig = figures.choropleth(
+        midpoint, reverse = maps.DIVERGING_SCALES.get(indicator_id, (0.0, False))
+        fig = maps.choropleth(
             collection,
             shapes,
             color=colour,
             hover=hover,
             colorbar_title=colorbar,
-            diverging=indicator_id in figures.DIVERGING_SCALES and colour == "value",
+            diverging=indicator_id in maps.DIVERGING_SCALES and colour == "value",
             midpoint=midpoint,
             reverse=reverse,
             highlight=highlight,

@@ -73,7 +73,7 @@ def leave_pages_directory_mode() -> None:
 def main(argv: list[str]) -> None:
     preload()
     leave_pages_directory_mode()
-    from streamlit.web import cli
+    import streamlit.web.cli as cli
 
     # A server does not watch its own source files: a file saved while readers are connected would unload
     # modules under running scripts (KeyError: 'dashboard.db'). Later options on the command line win.

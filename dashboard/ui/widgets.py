@@ -62,7 +62,10 @@ def _leave_pages_directory_mode() -> None:
     if st.session_state.get("_frame_retry"):
         return  # tried once already: render the page on its own rather than loop
     st.session_state["_frame_retry"] = True
-    end_pages_directory_mode()
+    from dashboard.ui import menu
+
+    # The real page list, hidden: the rerun resolves the same URL path, now through app.py.
+    st.navigation(menu.pages(lang()), position="hidden")
     st.rerun()
 
 

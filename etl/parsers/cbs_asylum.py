@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 
+from contract.periods import parse_cbs_period
 from etl.errors import InputError
 from etl.model import ParseResult
-from etl.periods import parse_cbs_period
 from etl.readers import numbers, read_csv, require_unique, strip
 from etl.sources import ParseContext, SourceSpec
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from contract.periods import parse_cbs_period
 from etl.errors import InputError
 from etl.fetch.tables import (
     ASYLUM_MEASURES,
@@ -30,7 +31,6 @@ from etl.fetch.tables import (
     cbs_file,
 )
 from etl.model import OBSERVATION, REGION, REGION_PARENT, ParseResult
-from etl.periods import parse_cbs_period
 from etl.readers import read_json
 from etl.sources import ParseContext, SourceSpec
 

@@ -65,3 +65,13 @@ def label(start: date, period_type: str) -> str:
     if period_type == "day":
         return f"{start.day} {MONTHS_NL[start.month - 1]} {start.year}"
     raise ValueError(f"unknown period type {period_type!r}")
+
+
+# How long each period type lasts, in months (a day lasts until its own date).
+_MONTHS_LONG = {"year": 12, "half": 6, "quarter": 3, "month": 1, "day": 0}
+
+
+def period_end(start: date, period_type: str) -> date:
+    """The day a period's figure describes up to: the start of the next period (or the day itself)."""
+    months = start.year * 12 + start.month - 1 + _MONTHS_LONG[period_type]
+    return date(months // 12, months % 12 + 1, 1) if _MONTHS_LONG[period_type] else start

@@ -1,0 +1,5 @@
+"""What the ETL and the dashboard agree on besides the warehouse tables: how periods are coded and written.
+
+Both sides import this package; neither imports the other (``etl`` never imports Streamlit or ``dashboard``,
+``dashboard`` never imports ``etl``).
+"""
