@@ -23,6 +23,10 @@ T = TypeVar("T")
 # The level of a region the region table does not list (e.g. NL01 for 1975), from its code prefix.
 _LEVEL_SQL = """coalesce(r.level, CASE WHEN o.region_code LIKE 'NL%' THEN 'land'
     WHEN o.region_code LIKE 'PV%' THEN 'provincie' WHEN o.region_code LIKE 'GM%' THEN 'gemeente' END)"""
+# Every figure with its rate per 1,000 inhabitants where the build computed one (observation_rate).
+_WITH_RATES = """FROM observation o
+    LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
+    LEFT JOIN observation_rate x USING (indicator_id, region_code, region_year, period, period_type)"""
 
 
 def warehouse_path() -> Path:
@@ -147,33 +151,47 @@ class Warehouse:
 
     # --- observations ----------------------------------------------------------------------------------
     def observations(self, indicator_id: str, level: str, period, period_type: str) -> pl.DataFrame:
-        """One indicator at one level and period: code, year, name, value, source_id, status."""
+        """One indicator at one level and period: code, year, name, value, source_id, status, computed_from,
+        population, population_source_id, rate (the last three NULL where the build made no rate)."""
         return self.query(
             f"""SELECT o.region_code AS code, o.region_year AS year, coalesce(r.name, o.region_code) AS name,
-                       o.value, o.source_id, o.status
-                FROM observation o LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
+                       o.value, o.source_id, o.status, o.computed_from,
+                       x.population, x.population_source_id, x.rate
+                {_WITH_RATES}
                 WHERE o.indicator_id = ? AND o.period = ? AND o.period_type = ? AND {_LEVEL_SQL} = ?
                 ORDER BY code""",
             [indicator_id, period, period_type, level],
         )
 
     _SERIES_SQL = """SELECT o.indicator_id, o.region_code AS code, o.region_year AS year,
-                      coalesce(r.name, o.region_code) AS name, o.period, o.period_type, o.value, o.source_id, o.status
-               FROM observation o LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
-               WHERE {where} ORDER BY o.period, code, o.period_type"""
+                      coalesce(r.name, o.region_code) AS name, o.period, o.period_type, o.value, o.source_id, o.status,
+                      o.computed_from, x.population, x.population_source_id, x.rate
+               {joins} WHERE {where} ORDER BY o.period, code, o.period_type"""
 
     def series(self, indicator_id: str, codes: list[str]) -> pl.DataFrame:
-        """Every period of one indicator for the given region codes."""
+        """Every period of one indicator for the given region codes, with rates as in ``observations``."""
         if len(codes) == 1:
             # One region (the Gemeente page asks for each indicator in turn): one memoised query for all of
             # its indicators instead of a scan of the observation table per indicator.
-            frame = self.query(self._SERIES_SQL.format(where="o.region_code = ?"), [codes[0]])
+            frame = self.query(self._SERIES_SQL.format(joins=_WITH_RATES, where="o.region_code = ?"), [codes[0]])
             return frame.filter(pl.col("indicator_id") == indicator_id).drop("indicator_id")
         frame = self.query(
-            self._SERIES_SQL.format(where="o.indicator_id = ? AND list_contains(?, o.region_code)"),
+            self._SERIES_SQL.format(joins=_WITH_RATES, where="o.indicator_id = ? AND list_contains(?, o.region_code)"),
             [indicator_id, list(codes)],
         )
         return frame.drop("indicator_id")
+
+    def carried(self, indicator_id: str, period, period_type: str) -> pl.DataFrame:
+        """Figures of gemeenten formed after the period's year, built by the ETL from their predecessors:
+        code, year, from_year, value, inputs, inputs_listed, source_id, computed_from, population,
+        population_source_id, rate."""
+        return self.query(
+            """SELECT region_code AS code, region_year AS year, from_year, value, inputs, inputs_listed, source_id,
+                      computed_from, population, population_source_id, rate
+               FROM observation_carried WHERE indicator_id = ? AND period = ? AND period_type = ?
+               ORDER BY code, from_year""",
+            [indicator_id, period, period_type],
+        )
 
     def indicator_codes(self, indicator_id: str, level: str) -> list[str]:
         """Region codes at ``level`` with at least one observation of the indicator."""
@@ -197,7 +215,7 @@ class Warehouse:
     def all_observations(self) -> pl.DataFrame:
         return self.query(
             """SELECT o.indicator_id, o.region_code, o.region_year, coalesce(r.name, o.region_code) AS region_name,
-                      o.period, o.period_type, o.value, o.status, o.source_id
+                      o.period, o.period_type, o.value, o.status, o.source_id, o.computed_from
                FROM observation o LEFT JOIN region r ON r.code = o.region_code AND r.year = o.region_year
                ORDER BY o.indicator_id, o.period, o.region_code"""
         )

@@ -1,5 +1,5 @@
-"""Derived numbers: rates per 1,000 inhabitants, pro-rata targets, size classes and peer groups, and moving
-values from one year's regions onto another year's boundaries through the crosswalk."""
+"""Comparison helpers: pro-rata targets, size classes and peer groups, rankings, and moving a year's values onto
+another year's boundaries for drawing a map (the figures themselves come from the warehouse)."""
 
 from __future__ import annotations
 
@@ -15,24 +15,6 @@ SIZE_BANDS: tuple[tuple[int, int | None], ...] = (
     (150_000, 250_000),
     (250_000, None),
 )
-
-
-def per_1000(value: float | None, population: float | None) -> float | None:
-    """value / population * 1,000; None where the population is unknown or zero."""
-    if value is None or population is None or population <= 0:
-        return None
-    return value / population * 1000.0
-
-
-def add_rates(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
-    """Join ``population`` (code, year, population, population_source_id) on (code, year) and add ``rate``."""
-    joined = frame.join(population, on=["code", "year"], how="left")
-    return joined.with_columns(
-        pl.when(pl.col("population") > 0)
-        .then(pl.col("value") / pl.col("population") * 1000.0)
-        .otherwise(None)
-        .alias("rate")
-    )
 
 
 def pro_rata(target: float, months: int = 6) -> list[float]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import check, harmonise, warehouse
+from etl import check, derive, harmonise, warehouse
 from etl.catalogue import DATA_GAPS, INDICATORS
 from etl.crosswalk import boundary_layers, build_crosswalk, with_surviving_codes
 from etl.errors import InputError, WarehouseCheckError
@@ -164,7 +164,8 @@ def _source_rows(specs: list[SourceSpec], checksums: dict[str, str], sizes: dict
 
 
 def _catalogue_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
-    indicators = pl.DataFrame([vars(i) for i in INDICATORS])
+    rows = [{**vars(i), "ratio_of": "/".join(i.ratio_of) if i.ratio_of else None} for i in INDICATORS]
+    indicators = pl.DataFrame(rows, schema_overrides={"ratio_of": pl.String})
     gaps = pl.DataFrame([vars(g) for g in DATA_GAPS])
     return indicators, gaps
 
@@ -236,9 +237,15 @@ def _harmonised_tables(tagged: dict[str, list[harmonise.Tagged]], crosswalk: pl.
         ["indicator_id", "region_code", "region_year", "period", "period_type"],
         empty("observations"),
     )
-    observations = pl.concat([observations, harmonise.aggregate_totals(observations, parents)], how="vertical")
+    # A parser marks the sums it makes of its own rows (COA places per gemeente, a country total) derived.
+    observations = observations.with_columns(
+        pl.when(pl.col("status") == "derived").then(pl.lit("sum of the source's own rows")).alias("computed_from")
+    )
+    observations = pl.concat([observations, derive.totals(observations, parents)], how="vertical")
+    observations = pl.concat([observations, derive.ratios(observations)], how="vertical")
     years = set(observations["region_year"].to_list()) | set(regions["year"].to_list())
     regions = harmonise.add_national_regions(regions, years)
+    crosswalk = with_surviving_codes(crosswalk, regions)
     coa = harmonise.first_by_rank(tagged["coa_locations"], ["name", "lat", "lon"], empty("coa_locations"))
     nationality = harmonise.first_by_rank(
         tagged["asylum_nationality"], ["nationality_code", "period", "period_type"], empty("asylum_nationality")
@@ -247,8 +254,10 @@ def _harmonised_tables(tagged: dict[str, list[harmonise.Tagged]], crosswalk: pl.
         "region": regions,
         "region_parent": parents,
         "region_geometry": geometries,
-        "crosswalk": with_surviving_codes(crosswalk, regions),
+        "crosswalk": crosswalk,
         "observation": observations,
+        "observation_rate": derive.rates(observations),
+        "observation_carried": derive.carried(observations, regions, crosswalk),
         "coa_location": coa,
         "asylum_nationality": nationality,
     }

@@ -21,6 +21,9 @@ class Indicator:
     higher_is_better: bool | None = None
     aggregation: str = "sum"  # how gemeente values add up to provincie and land: sum | none
     per_1000: bool = False  # a rate per 1,000 inhabitants is meaningful
+    # A share of two summable indicators (numerator, denominator), x 100: computed by etl/derive.py at every
+    # level where both exist, never by a parser or the dashboard.
+    ratio_of: tuple[str, str] | None = None
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -198,6 +201,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Permit holders housed in the half-year as a percentage of the corrected target (only where it is above zero).",
         higher_is_better=True,
         aggregation="none",
+        ratio_of=("realisatie", "taakstelling_gecorrigeerd"),
     ),
 )
 

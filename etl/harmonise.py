@@ -2,8 +2,9 @@
 
 - one name per (region code, year), preferring the highest-priority source;
 - the country (NL01) exists in every year that anything refers to;
-- one observation per (indicator, region, period), preferring the highest-priority source;
-- provincie and land totals of 'sum' indicators, derived from gemeenten where no source publishes them.
+- one observation per (indicator, region, period), preferring the highest-priority source.
+
+Totals, ratios, rates and carried-back figures are computed afterwards, in ``etl/derive.py``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
-
-from etl.catalogue import INDICATORS
 
 NATIONAL = ("NL01", "Nederland")
 
@@ -51,39 +50,3 @@ def add_national_regions(regions: pl.DataFrame, years: set[int]) -> pl.DataFrame
         schema={"code": pl.String, "year": pl.Int32, "name": pl.String, "level": pl.String},
     )
     return pl.concat([regions.select(extra.columns), extra], how="vertical")
-
-
-def aggregate_totals(observations: pl.DataFrame, parents: pl.DataFrame) -> pl.DataFrame:
-    """Provincie and land sums of gemeente values for 'sum' indicators, where no source gives the total.
-
-    A gemeente without a row adds nothing, so sparse indicators (e.g. COA places, listed only where a
-    location exists) add up to what the source lists. A gemeente without a provincie for its year is
-    left out of the provincie totals but still counts for the land.
-    """
-    summable = [i.id for i in INDICATORS if i.aggregation == "sum"]
-    gemeente = observations.filter(pl.col("indicator_id").is_in(summable) & pl.col("region_code").str.starts_with("GM"))
-    provincie_of = parents.filter(pl.col("parent_level") == "provincie").select(
-        pl.col("code").alias("region_code"), pl.col("year").alias("region_year"), pl.col("parent_code")
-    )
-    keys = ["indicator_id", "region_year", "period", "period_type"]
-    with_parent = gemeente.join(provincie_of, on=["region_code", "region_year"], how="left")
-    provincie = (
-        with_parent.drop_nulls("parent_code")
-        .group_by([*keys, "parent_code"])
-        .agg(pl.col("value").sum(), pl.col("source_id").first())
-        .rename({"parent_code": "region_code"})
-    )
-    land = (
-        gemeente.group_by(keys)
-        .agg(pl.col("value").sum(), pl.col("source_id").first())
-        .with_columns(pl.lit(NATIONAL[0]).alias("region_code"))
-    )
-    # A total keeps the source of the gemeente values it adds up; its status says it was derived.
-    totals = pl.concat([provincie.select(land.columns), land], how="vertical").with_columns(
-        pl.lit("derived").alias("status")
-    )
-    existing = observations.select("indicator_id", "region_code", "region_year", "period", "period_type")
-    totals = totals.join(
-        existing, on=["indicator_id", "region_code", "region_year", "period", "period_type"], how="anti"
-    )
-    return totals.select(observations.columns)

@@ -62,7 +62,8 @@ CREATE TABLE indicator (
     definition_en     VARCHAR NOT NULL,
     higher_is_better  BOOLEAN,
     aggregation       VARCHAR NOT NULL,
-    per_1000          BOOLEAN NOT NULL
+    per_1000          BOOLEAN NOT NULL,
+    ratio_of          VARCHAR  -- 'numerator/denominator' for a share computed by the build (x 100)
 );
 CREATE TABLE observation (
     indicator_id  VARCHAR NOT NULL REFERENCES indicator (id),
@@ -73,7 +74,42 @@ CREATE TABLE observation (
     value         DOUBLE NOT NULL,
     source_id     VARCHAR NOT NULL REFERENCES source (id),
     status        VARCHAR NOT NULL CHECK (status IN ('official', 'unofficial', 'derived')),
+    computed_from VARCHAR,  -- how a derived figure was computed (NULL for a published one)
     PRIMARY KEY (indicator_id, region_code, region_year, period, period_type)
+);
+-- Per 1,000 inhabitants, for indicators read per inhabitant: the population of the same region code and region
+-- year on 1 January of the period's year (etl/derive.py).
+CREATE TABLE observation_rate (
+    indicator_id          VARCHAR NOT NULL,
+    region_code           VARCHAR NOT NULL,
+    region_year           INTEGER NOT NULL,
+    period                DATE NOT NULL,
+    period_type           VARCHAR NOT NULL,
+    population            DOUBLE NOT NULL,
+    population_source_id  VARCHAR NOT NULL REFERENCES source (id),
+    rate                  DOUBLE NOT NULL,
+    PRIMARY KEY (indicator_id, region_code, region_year, period, period_type),
+    FOREIGN KEY (indicator_id, region_code, region_year, period, period_type) REFERENCES observation
+);
+-- Figures of a gemeente formed after the period's region year (from_year), built from the gemeenten of that
+-- year it was formed from through the crosswalk (computed_from lists them with their area shares). Kept apart
+-- from observation so that no level-wide table, map or total counts a figure twice.
+CREATE TABLE observation_carried (
+    indicator_id          VARCHAR NOT NULL REFERENCES indicator (id),
+    region_code           VARCHAR NOT NULL,
+    region_year           INTEGER NOT NULL,
+    from_year             INTEGER NOT NULL,
+    period                DATE NOT NULL,
+    period_type           VARCHAR NOT NULL,
+    value                 DOUBLE NOT NULL,
+    inputs                INTEGER NOT NULL,  -- predecessors
+    inputs_listed         INTEGER NOT NULL,  -- predecessors the source lists (the others count as 0 in a sum)
+    source_id             VARCHAR NOT NULL REFERENCES source (id),
+    computed_from         VARCHAR NOT NULL,
+    population            DOUBLE,
+    population_source_id  VARCHAR REFERENCES source (id),
+    rate                  DOUBLE,
+    PRIMARY KEY (indicator_id, region_code, from_year, period, period_type)
 );
 CREATE TABLE coa_location (
     name             VARCHAR NOT NULL,
@@ -122,6 +158,8 @@ TABLES = (
     "region_geometry",
     "crosswalk",
     "observation",
+    "observation_rate",
+    "observation_carried",
     "coa_location",
     "asylum_nationality",
     "data_gap",

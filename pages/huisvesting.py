@@ -88,7 +88,10 @@ half = data.latest_period(wh, "taakstelling", "provincie")
 if half:
     st.subheader(f"{t('hv_provinces', lang)}, {period_label(*half, lang)}")
     totals = cache.get(
-        data.province_totals, half[0], half[1], ("taakstelling", "taakstelling_gecorrigeerd", "realisatie")
+        data.province_totals,
+        half[0],
+        half[1],
+        ("taakstelling", "taakstelling_gecorrigeerd", "realisatie", "realisatie_pct"),
     )
     saldo_days = [p for p, k in data.periods(wh, "huisvesting_saldo", "provincie") if k == "day"]
     for column, day in (("saldo_start", min(saldo_days, default=None)), ("saldo_end", max(saldo_days, default=None))):
@@ -98,13 +101,7 @@ if half:
             [cache.get(data.values, "huisvesting_saldo", level, day, "day") for level in ("provincie", "land")]
         )
         totals = totals.join(saldo.select("code", pl.col("value").alias(column)), on="code", how="left")
-    totals = totals.with_columns(
-        pl.when(pl.col("taakstelling_gecorrigeerd") > 0)
-        .then(pl.col("realisatie") / pl.col("taakstelling_gecorrigeerd") * 100)
-        .otherwise(None)
-        .round(1)
-        .alias("pct")
-    )
+    totals = totals.rename({"realisatie_pct": "pct"})  # computed by the build (etl/derive.py)
     provinces_only = with_text(
         totals.filter(pl.col("code") != data.NATIONAL),
         "pct",

@@ -1,4 +1,4 @@
-"""Rates, pro-rata targets, size classes, peers and the crosswalk move (pure)."""
+"""Pro-rata targets, size classes, peers and the crosswalk move (pure)."""
 
 from __future__ import annotations
 
@@ -6,27 +6,6 @@ import polars as pl
 import pytest
 
 from dashboard import metrics
-
-
-def test_per_1000() -> None:
-    assert metrics.per_1000(30, 15_000) == pytest.approx(2.0)
-    assert metrics.per_1000(5, None) is None
-    assert metrics.per_1000(5, 0) is None
-    assert metrics.per_1000(None, 100) is None
-
-
-def test_add_rates_joins_on_code_and_year() -> None:
-    frame = pl.DataFrame({"code": ["A", "B", "C"], "year": [2015, 2015, 2016], "value": [10.0, 20.0, 30.0]})
-    population = pl.DataFrame(
-        {
-            "code": ["A", "B", "C"],
-            "year": [2015, 2015, 2015],
-            "population": [1000.0, 0.0, 500.0],
-            "population_source_id": ["s", "s", "s"],
-        }
-    )
-    out = metrics.add_rates(frame, population).sort("code")
-    assert out["rate"].to_list() == [pytest.approx(10.0), None, None]
 
 
 def test_pro_rata_spreads_the_target_evenly() -> None:

@@ -190,10 +190,7 @@ def _observations(table: pl.DataFrame) -> pl.DataFrame:
             pl.lit(status).alias("status"),
         )
 
-    # Only where the corrected target is positive: a zero or negative target has no meaningful share.
-    share = table.filter(pl.col(GECORRIGEERD) > 0).with_columns(
-        (pl.col(REALISATIE) / pl.col(GECORRIGEERD) * 100).alias("_pct")
-    )
+    # The percentage realised is not read here: etl/derive.py computes it from these two at every level.
     return pl.concat(
         [
             rows(table, "taakstelling", TAAK, HALF, "half", "unofficial"),
@@ -202,6 +199,5 @@ def _observations(table: pl.DataFrame) -> pl.DataFrame:
             rows(table, "huisvesting_saldo", SALDO, date(2016, 7, 1), "day", "unofficial"),
             rows(table, "realisatie", REALISATIE, HALF, "half", "unofficial"),
             *(rows(table, "realisatie", column, month, "month", "unofficial") for column, month in MONTHS),
-            rows(share, "realisatie_pct", "_pct", HALF, "half", "derived"),
         ]
     )

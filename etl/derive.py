@@ -1,0 +1,239 @@
+"""Every figure the warehouse can compute from the published ones, computed once per build (the dashboard
+only reads them):
+
+- provincie and land totals of 'sum' indicators, where no source publishes them;
+- ratios the catalogue declares (``Indicator.ratio_of``), at every level where both parts exist;
+- rates per 1,000 inhabitants for ``per_1000`` indicators, where the population of the same region and
+  region year on 1 January of the period's year exists (table ``observation_rate``);
+- figures of gemeenten formed after a period's year, carried back from the gemeenten they were formed from
+  through the crosswalk, with their rate (table ``observation_carried``, kept apart from ``observation`` so
+  no level-wide table or total counts them twice).
+
+Every derived row keeps the source of the figures it was computed from and says how (``computed_from``).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from etl.catalogue import INDICATORS
+
+NATIONAL = "NL01"
+POPULATION = "bevolking"
+KEY = ["indicator_id", "region_code", "region_year", "period", "period_type"]
+SUMMABLE = tuple(i.id for i in INDICATORS if i.aggregation == "sum")
+RATIOS = {i.id: i.ratio_of for i in INDICATORS if i.ratio_of}
+PER_1000 = tuple(i.id for i in INDICATORS if i.per_1000)
+
+RATE = pl.Schema(
+    {
+        "indicator_id": pl.String,
+        "region_code": pl.String,
+        "region_year": pl.Int32,
+        "period": pl.Date,
+        "period_type": pl.String,
+        "population": pl.Float64,
+        "population_source_id": pl.String,
+        "rate": pl.Float64,
+    }
+)
+CARRIED = pl.Schema(
+    {
+        "indicator_id": pl.String,
+        "region_code": pl.String,
+        "region_year": pl.Int32,
+        "from_year": pl.Int32,
+        "period": pl.Date,
+        "period_type": pl.String,
+        "value": pl.Float64,
+        "inputs": pl.Int32,
+        "inputs_listed": pl.Int32,
+        "source_id": pl.String,
+        "computed_from": pl.String,
+        "population": pl.Float64,
+        "population_source_id": pl.String,
+        "rate": pl.Float64,
+    }
+)
+_CARRIED_VALUE = CARRIED.names()[:-3]
+
+
+def totals(observations: pl.DataFrame, parents: pl.DataFrame) -> pl.DataFrame:
+    """Provincie and land sums of gemeente values for 'sum' indicators, where no source gives the total.
+
+    A gemeente without a row adds nothing, so sparse indicators (e.g. COA places, listed only where a
+    location exists) add up to what the source lists. A gemeente without a provincie for its year is
+    left out of the provincie totals but still counts for the land.
+    """
+    gemeente = observations.filter(pl.col("indicator_id").is_in(SUMMABLE) & pl.col("region_code").str.starts_with("GM"))
+    provincie_of = parents.filter(pl.col("parent_level") == "provincie").select(
+        pl.col("code").alias("region_code"), pl.col("year").alias("region_year"), pl.col("parent_code")
+    )
+    keys = ["indicator_id", "region_year", "period", "period_type"]
+    with_parent = gemeente.join(provincie_of, on=["region_code", "region_year"], how="left")
+    provincie = (
+        with_parent.drop_nulls("parent_code")
+        .group_by([*keys, "parent_code"])
+        .agg(pl.col("value").sum(), pl.col("source_id").first())
+        .rename({"parent_code": "region_code"})
+        .with_columns(pl.lit("sum of its gemeenten").alias("computed_from"))
+    )
+    land = (
+        gemeente.group_by(keys)
+        .agg(pl.col("value").sum(), pl.col("source_id").first())
+        .with_columns(pl.lit(NATIONAL).alias("region_code"), pl.lit("sum of all gemeenten").alias("computed_from"))
+    )
+    # A total keeps the source of the gemeente values it adds up; its status says it was derived.
+    found = pl.concat([provincie.select(land.columns), land], how="vertical").with_columns(
+        pl.lit("derived").alias("status")
+    )
+    return found.join(observations.select(KEY), on=KEY, how="anti").select(observations.columns)
+
+
+def ratios(observations: pl.DataFrame) -> pl.DataFrame:
+    """numerator / denominator x 100 for every declared ratio, wherever both exist, the denominator is above
+    zero and no source publishes the ratio itself."""
+    frames = []
+    for ratio, (numerator, denominator) in RATIOS.items():
+        key = KEY[1:]
+        top = observations.filter(pl.col("indicator_id") == numerator).select(*key, "value", "source_id")
+        bottom = observations.filter(pl.col("indicator_id") == denominator).select(*key, pl.col("value").alias("_d"))
+        frames.append(
+            top.join(bottom, on=key)
+            .filter(pl.col("_d") > 0)
+            .with_columns(
+                pl.lit(ratio).alias("indicator_id"),
+                (pl.col("value") / pl.col("_d") * 100.0).alias("value"),
+                pl.lit("derived").alias("status"),
+                pl.lit(f"{numerator} / {denominator} x 100").alias("computed_from"),
+            )
+            .select(observations.columns)
+        )
+    found = pl.concat(frames, how="vertical") if frames else observations.clear()
+    return found.join(observations.select(KEY), on=KEY, how="anti")
+
+
+def carried(observations: pl.DataFrame, regions: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFrame:
+    """Figures of gemeenten that did not exist yet in a period's region year, built from the gemeenten of that
+    year they were formed from: the sum of each predecessor's value times the share of its area that lies in
+    the new gemeente. For a 'sum' indicator a predecessor the source does not list counts as 0, as in the
+    source's own totals (``inputs_listed`` says how many it lists); a declared ratio divides the carried
+    numerator by the carried denominator."""
+    gemeenten = regions.filter(pl.col("level") == "gemeente").select(
+        pl.col("code").alias("to_code"), pl.col("year").alias("from_year")
+    )
+    # Links from a code of the old year to a code the old year did not have.
+    links = crosswalk.join(gemeenten, on=["to_code", "from_year"], how="anti")
+    if links.height == 0:
+        return pl.DataFrame(schema=CARRIED)
+    return _with_rates(_carried_values(observations, links))
+
+
+def _carried_values(observations: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
+    gemeente = observations.filter(pl.col("indicator_id").is_in(SUMMABLE) & pl.col("region_code").str.starts_with("GM"))
+    # Each (indicator, period, year) of gemeente figures, with the source they come from.
+    groups = gemeente.group_by("indicator_id", "period", "period_type", pl.col("region_year").alias("from_year")).agg(
+        pl.col("source_id").first()
+    )
+    expanded = groups.join(links, on="from_year").join(
+        gemeente.select(
+            "indicator_id",
+            "period",
+            "period_type",
+            pl.col("region_year").alias("from_year"),
+            pl.col("region_code").alias("from_code"),
+            "value",
+        ),
+        on=["indicator_id", "period", "period_type", "from_year", "from_code"],
+        how="left",
+    )
+    sums = (
+        expanded.sort("weight", "from_code", descending=[True, False])
+        .group_by("indicator_id", "to_code", "to_year", "from_year", "period", "period_type")
+        .agg(
+            (pl.col("value").fill_null(0.0) * pl.col("weight")).sum().alias("value"),
+            pl.len().cast(pl.Int32).alias("inputs"),
+            pl.col("value").is_not_null().sum().cast(pl.Int32).alias("inputs_listed"),
+            pl.col("source_id").first(),
+            pl.format("{} x {}", "from_code", pl.col("weight").round(3)).str.join(" + ").alias("computed_from"),
+        )
+        .rename({"to_code": "region_code", "to_year": "region_year"})
+        .with_columns(pl.col("region_year").cast(pl.Int32), pl.col("from_year").cast(pl.Int32))
+    )
+    keys = ["region_code", "region_year", "from_year", "period", "period_type"]
+    shares = []
+    for ratio, (numerator, denominator) in RATIOS.items():
+        top = sums.filter(pl.col("indicator_id") == numerator)
+        bottom = sums.filter(pl.col("indicator_id") == denominator).select(
+            *keys, pl.col("value").alias("_d"), pl.col("inputs_listed").alias("_dl")
+        )
+        shares.append(
+            top.join(bottom, on=keys)
+            .filter(pl.col("_d") > 0)
+            .with_columns(
+                pl.lit(ratio).alias("indicator_id"),
+                (pl.col("value") / pl.col("_d") * 100.0).alias("value"),
+                pl.max_horizontal("inputs_listed", "_dl").alias("inputs_listed"),
+                pl.format("{} / {} x 100 of ({})", pl.lit(numerator), pl.lit(denominator), "computed_from").alias(
+                    "computed_from"
+                ),
+            )
+            .drop("_d", "_dl")
+        )
+    found = pl.concat([sums.select(_CARRIED_VALUE), *(s.select(_CARRIED_VALUE) for s in shares)], how="vertical")
+    return found.sort(["indicator_id", "region_code", "period", "period_type", "from_year"])
+
+
+def _people(observations: pl.DataFrame) -> pl.DataFrame:
+    """region_code, region_year, _year, population, population_source_id: 1 January populations."""
+    return observations.filter((pl.col("indicator_id") == POPULATION) & (pl.col("period_type") == "year")).select(
+        "region_code",
+        "region_year",
+        pl.col("period").dt.year().alias("_year"),
+        pl.col("value").alias("population"),
+        pl.col("source_id").alias("population_source_id"),
+    )
+
+
+def rates(observations: pl.DataFrame) -> pl.DataFrame:
+    """Per 1,000 inhabitants for ``per_1000`` indicators: the population is that of the same region code and
+    region year on 1 January of the period's year."""
+    own = observations.filter(pl.col("indicator_id").is_in(PER_1000)).with_columns(
+        pl.col("period").dt.year().alias("_year")
+    )
+    return (
+        own.join(_people(observations), on=["region_code", "region_year", "_year"])
+        .filter(pl.col("population") > 0)
+        .with_columns((pl.col("value") / pl.col("population") * 1000.0).alias("rate"))
+        .select(RATE.names())
+        .cast(dict(RATE))
+    )
+
+
+def _with_rates(carried_rows: pl.DataFrame) -> pl.DataFrame:
+    """Carried figures with population, population_source_id and rate: a carried ``per_1000`` figure divided by
+    its predecessors' carried population, only where every predecessor has one."""
+    people = carried_rows.filter(
+        (pl.col("indicator_id") == POPULATION)
+        & (pl.col("period_type") == "year")
+        & (pl.col("inputs_listed") == pl.col("inputs"))
+    ).select(
+        "region_code",
+        "from_year",
+        pl.col("period").dt.year().alias("_year"),
+        pl.col("value").alias("population"),
+        pl.col("source_id").alias("population_source_id"),
+    )
+    joined = carried_rows.with_columns(pl.col("period").dt.year().alias("_year")).join(
+        people, on=["region_code", "from_year", "_year"], how="left"
+    )
+    per_1000 = pl.col("indicator_id").is_in(PER_1000) & (pl.col("population") > 0)
+    return (
+        joined.with_columns(
+            pl.when(per_1000).then(pl.col("population")).alias("population"),
+            pl.when(per_1000).then(pl.col("population_source_id")).alias("population_source_id"),
+            pl.when(per_1000).then(pl.col("value") / pl.col("population") * 1000.0).alias("rate"),
+        )
+        .select(CARRIED.names())
+        .cast(dict(CARRIED))
+    )
