@@ -14,7 +14,22 @@ from datetime import date
 
 from contract.periods import cbs_code, parse_cbs_period
 
-PARAMS = ("gm", "period", "indicator", "level", "view", "lang")
+# Every query parameter a page reads, with its documented format (README, "Pages"). Pages name the ones they use;
+# the frame drops the others so a shared link is exact. ``lang`` belongs to the frame and is never dropped.
+#
+# Why not Streamlit's own ``bind="query-params"``: a bound selectbox or multiselect keeps its *displayed label*
+# in the URL (session_state._seed_widget_from_url checks the raw value against the formatted options), so
+# ``gm`` would read "Amsterdam (GM0363)" in Dutch and something else in English, a link would break when the
+# reader switches language, and an invalid value is cleared without a word. The formats below stay codes.
+PARAMS: dict[str, str] = {
+    "gm": "gemeente or provincie code(s), comma separated: GM0363 or GM0363,GM0599",
+    "period": "CBS period code (2016HJ01, 2025JJ00, 2018MM10), a day (2015-11-03), a year, or 'latest'",
+    "indicator": "indicator id from the catalogue: realisatie_pct",
+    "level": "gemeente | provincie | land",
+    "view": "map | chart | table (embed)",
+    "pv": "provincie code to filter on: PV25",
+    "measure": "abs | rate (per 1,000 inhabitants)",
+}
 MAX_COMPARE = 10
 _SAFE = re.compile(r"[^0-9A-Za-z_.\- ]")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

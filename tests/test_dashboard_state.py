@@ -96,3 +96,23 @@ def test_bare_year_is_an_alias_of_the_year_token() -> None:
     assert state.pick("2016hj01", tokens, "2015JJ00", "msg_unknown_period", upper=True).value == "2016HJ01"
     rejected = state.pick("2099JJ00", tokens, "2016HJ01", "msg_unknown_period", upper=True)
     assert rejected.value == "2016HJ01" and rejected.message is not None
+
+
+def test_one_list_of_query_parameters_matches_the_readme_and_the_pages() -> None:
+    """dashboard.state.PARAMS is the one list: the README documents exactly those (plus the frame's ``lang``),
+    and every page names only parameters from it (the frame refuses an unlisted one)."""
+    import ast
+    import re
+
+    from dashboard import state
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    paragraph = readme[readme.index("The URL holds the view") :].split("\n\n")[0]
+    documented = set(re.findall(r"`([a-z]+)`", paragraph)) | set(re.findall(r"\?([a-z]+)=", paragraph))
+    assert documented == {*state.PARAMS, "lang"}
+    for page in sorted((REPO / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "params":
+                named = {elt.value for elt in node.value.elts}
+                assert named <= set(state.PARAMS), (page.name, named - set(state.PARAMS))

@@ -40,8 +40,6 @@ def page_name() -> str:
     return st.session_state.get("_page", "app")
 
 
-# Every query parameter any page writes; a page drops the ones it does not use so links stay exact.
-ALL_PARAMS = ("gm", "period", "indicator", "level", "view", "pv", "measure")
 
 
 FRAME_FLAG = "_ran_through_app"
@@ -94,7 +92,10 @@ def start_page(
     if problem:
         build_instructions(problem, lang())
         st.stop()
-    for name in ALL_PARAMS:
+    unknown = set(params) - set(state.PARAMS)
+    if unknown:
+        raise ValueError(f"page {page!r} names query parameters missing from dashboard.state.PARAMS: {unknown}")
+    for name in state.PARAMS:
         if name not in params and name in st.query_params:
             del st.query_params[name]
     if title_key is None:
