@@ -40,8 +40,6 @@ def page_name() -> str:
     return st.session_state.get("_page", "app")
 
 
-
-
 FRAME_FLAG = "_ran_through_app"
 
 
