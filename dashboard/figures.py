@@ -73,6 +73,14 @@ def bars(
     return layout(fig, height or max(220, 32 * data.height + 80), title, lang)
 
 
+def _headroom(fig: go.Figure, values: list) -> None:
+    """Start the y-axis at zero and leave room above the highest point, so a line near its maximum is not
+    drawn on the plot's top edge (Plotly pads lines-only traces by nothing)."""
+    present = [v for v in values if v is not None]
+    if present and min(present) >= 0 and max(present) > 0:
+        fig.update_yaxes(range=[0, max(present) * 1.1])
+
+
 def lines(
     frame: pl.DataFrame,
     *,
@@ -101,6 +109,7 @@ def lines(
             )
         )
     fig.update_yaxes(title_text=axis_title, rangemode="tozero", tickformat=",~f")
+    _headroom(fig, frame[y].to_list())
     fig.update_xaxes(tickformat=_date_format(frame[x].to_list()))
     fig.update_layout(legend=_LEGEND_BELOW)
     return layout(fig, height, title, lang)
@@ -131,6 +140,7 @@ def series(
         )
     )
     fig.update_yaxes(title_text=axis_title, rangemode="tozero", tickformat=",~r")
+    _headroom(fig, y)
     fig.update_xaxes(tickformat=_date_format(x))
     return layout(fig, height, title, lang)
 

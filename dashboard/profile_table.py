@@ -12,6 +12,8 @@ from dashboard.data import Comparison
 from dashboard.i18n import fmt_number, fmt_rate, fmt_value, period_label, t
 
 BASIS_KEYS = {"rate": "basis_rate", "pct": "basis_pct", "abs": "basis_abs_mean"}
+# In the table, where a column must stay narrow enough for a laptop screen.
+SHORT_BASIS_KEYS = {"rate": "basis_rate_short", "pct": "basis_pct_short", "abs": "basis_abs_mean_short"}
 
 
 def fmt_basis(value: float | None, basis: str, lang: str) -> str:
@@ -42,9 +44,10 @@ def profile_rows(rows: list[dict], indicators: pl.DataFrame, lang: str) -> list[
                 "value_text": fmt_value(c.gemeente_abs, info.get("unit", ""), lang),
                 "gemeente": fmt_basis(c.gemeente, c.basis, lang),
                 "provincie": fmt_basis(c.provincie, c.basis, lang),
-                "peers": f"{fmt_basis(c.peers, c.basis, lang)} (n={c.peer_count})",
+                # The class size is in the note under the table; the column must stay narrow.
+                "peers": fmt_basis(c.peers, c.basis, lang),
                 "nederland": fmt_basis(c.national, c.basis, lang),
-                "basis": t(BASIS_KEYS[c.basis], lang),
+                "basis": t(SHORT_BASIS_KEYS[c.basis], lang),
                 "gemeente_basis_value": c.gemeente,
                 "provincie_basis_value": c.provincie,
                 "peers_basis_value": c.peers,

@@ -117,13 +117,14 @@ else:
         widgets.table(
             frame,
             {
+                # The figure next to the name, as in every other table; the code last.
                 "name": (t("name", lang), "text"),
-                "code": (t("code", lang), "text"),
-                "period": (t("period", lang), "date"),
                 "value": (
                     t("value", lang),
                     widgets.value_kind(sections.indicator_info(indicator_id)["unit"]),
                 ),
+                "period": (t("period", lang), "date"),
+                "code": (t("code", lang), "text"),
             },
             key="em_table",
         )

@@ -44,7 +44,7 @@ COLUMNS = {
     "indicator": (t("indicator", lang), "text"),
     "gemeente": (t("gm_compare_gm", lang), "text"),
     "provincie": (t("gm_compare_pv", lang), "text"),
-    "peers": (t("gm_compare_peer", lang), "text"),
+    "peers": (t("gm_compare_peer_col", lang), "text"),
     "nederland": (t("gm_compare_nl", lang), "text"),
     "period": (t("period", lang), "text"),
     "basis": (t("gm_basis", lang), "text"),
@@ -95,7 +95,13 @@ for theme in data.PROFILE_THEMES:
             else ""
         )
         st.caption(t("gm_absent", lang, name=name, code=gm, detail=detail))
-    widgets.table(part, COLUMNS, key=f"gm_{theme}_table")
+    bases = {r["_comparison"].basis for r in table_rows if r["theme"] == theme}
+    # The absolute figure adds something only next to a rate; elsewhere it repeats the Gemeente column, and a
+    # laptop screen has no room for a column that repeats.
+    shown = COLUMNS if "rate" in bases else {k: v for k, v in COLUMNS.items() if k != "value_text"}
+    widgets.table(part, shown, key=f"gm_{theme}_table")
+    if "abs" in bases and comparison.basis != "abs":
+        st.caption(t("gm_mean_rows", lang))  # the headline did not say it: the table's absolute rows need it
     # What each row counts, on the page: two rows can measure the same thing from different sources (the COA
     # locations list against TNO's places per gemeente) and differ without that being an error.
     definitions = [

@@ -700,3 +700,21 @@ def test_accessibility_statement_says_what_is_tested_in_both_languages() -> None
         assert_clean(at)
         text = "\n".join(m.value for m in at.markdown)
         assert all(w in text for w in words), (lang, text[:300])
+
+
+def test_embed_table_shows_the_figure_next_to_the_name_and_the_code_last() -> None:
+    at = open_page("embed", view="table", indicator="coa_plaatsen", level="gemeente")
+    assert_clean(at)
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:2] == ["name", "value"] and columns[-1] == "code"
+
+
+def test_trend_lines_have_room_above_their_highest_point() -> None:
+    """The Gemeente page's 'Verloop' line (population near its maximum) was drawn on the plot's top edge."""
+    at = open_page("gemeente", gm="GM1980")
+    assert_clean(at)
+    trends = [s for s in plotly_specs(at) if s["data"][0]["type"] == "scatter"]
+    assert trends
+    for spec in trends:
+        highest = max(v for trace in spec["data"] for v in trace["y"] if v is not None)
+        assert spec["layout"]["yaxis"]["range"][1] >= highest * 1.05

@@ -302,3 +302,16 @@ def test_first_visit_shows_the_real_menu(built_warehouse, browser, launcher, pat
     assert switch > 0, "no language switch: the page ran without app.py"
     if launcher is SERVE:
         assert {m.split("|")[0] for m in menus} == {titles[0]}, f"menus seen: {sorted(set(menus))}"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_gemeente_comparison_tables_fit_a_laptop_screen(server, browser, lang):
+    """At 1280 px (sidebar open) every comparison table shows all its columns without scrolling sideways."""
+    page = _open(browser, f"{server}/gemeente?gm=GM1980&lang={lang}", height=3200)
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+                 .map(s => [s.scrollWidth, s.clientWidth])"""
+    )
+    page.close()
+    assert len(widths) >= 3
+    assert all(scroll <= client + 1 for scroll, client in widths), widths
