@@ -75,3 +75,34 @@ def period_end(start: date, period_type: str) -> date:
     """The day a period's figure describes up to: the start of the next period (or the day itself)."""
     months = start.year * 12 + start.month - 1 + _MONTHS_LONG[period_type]
     return date(months // 12, months % 12 + 1, 1) if _MONTHS_LONG[period_type] else start
+
+
+_LABEL = re.compile(r"^(\d{4})(?:\s+(1e|2e|3e|4e)\s+(helft|kwartaal)|\s+([a-z]+))?\*?$")
+
+
+def parse_period(text: str) -> tuple[date, str]:
+    """A period as CBS writes it, in code or in words: '2016HJ01', '2016', '2016 1e helft', '2018 2e kwartaal',
+    '2024 maart', with CBS's '*' for a provisional figure ('2024*'); or a day as '2015-11-03'."""
+    text = text.strip()
+    try:
+        return parse_cbs_period(text)
+    except ValueError:
+        pass
+    match = _LABEL.match(text.lower())
+    if match:
+        year = int(match[1])
+        if match[2]:
+            number = int(match[2][0])
+            if match[3] == "helft" and number in (1, 2):
+                return date(year, 1 if number == 1 else 7, 1), "half"
+            if match[3] == "kwartaal":
+                return date(year, 3 * number - 2, 1), "quarter"
+        elif match[4]:
+            if match[4] in MONTHS_NL:
+                return date(year, MONTHS_NL.index(match[4]) + 1, 1), "month"
+        else:
+            return date(year, 1, 1), "year"
+    try:
+        return date.fromisoformat(text), "day"
+    except ValueError:
+        raise ValueError(f"not a period: {text!r} (expected e.g. 2016, 2016 1e helft, 2016HJ01 or 2015-11-03)") from None

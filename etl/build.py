@@ -33,7 +33,6 @@ _RANK_BY_MODULE = {
     "etl.parsers.cbs_live": 0,
     "etl.parsers.cbs_codes": 1,
     "etl.parsers.cbs_population": 1,
-    "etl.parsers.housing": 2,
     "etl.parsers.coa": 2,
     "etl.parsers.cbs_asylum": 2,
     "etl.parsers.regioatlas": 3,
@@ -84,7 +83,7 @@ def _cached_parse(
     A parse may read other snapshot files (boundary names, classifications) through its context; their
     checksums are stored with the frames and must still match for the cached frames to be reused.
     """
-    key = hashlib.sha256(f"{checksums[spec.path]}:{code}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{checksums[spec.path]}:{spec.recipe_sha256}:{code}".encode()).hexdigest()[:24]
     folder = cache / spec.id / key
     deps_file = folder / "dependencies.json"
     if deps_file.exists():
@@ -192,7 +191,8 @@ def build(
     checksums = {s.path: sha256_file(snapshot / s.path) for s in specs}
     sizes = {s.path: (snapshot / s.path).stat().st_size for s in specs}
     code = code_fingerprint()
-    fingerprint = _input_fingerprint(code, checksums)
+    recipes = {f"recipe:{s.id}": s.recipe_sha256 for s in specs if s.recipe_sha256}
+    fingerprint = _input_fingerprint(code, {**checksums, **recipes})
     if not force and _stored_fingerprint(out) == fingerprint:
         return BuildReport(out, skipped=True, seconds=time.perf_counter() - started)
 
@@ -202,7 +202,7 @@ def build(
     for spec in steps(specs, "parse"):
         result, from_cache = _cached_parse(spec, snapshot, known, code, cache)
         (report.cached if from_cache else report.parsed).append(spec.id)
-        rank = _RANK_BY_MODULE.get(spec.parse.__module__, 5)
+        rank = spec.rank if spec.rank is not None else _RANK_BY_MODULE.get(spec.parse.__module__, 5)
         for name, frame in result.frames().items():
             tagged[name].append(harmonise.Tagged(spec.id, rank, frame))
 

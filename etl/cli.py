@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl {build,check,info,fetch,prepare}``. Exit 0 on success, 1 on a failed check,
+"""Command line: ``python -m etl {build,check,info,fetch,prepare,add}``. Exit 0 on success, 1 on a failed check,
 2 on bad input or a failed build (the message names the file, line or column)."""
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     from etl.prepare import add_prepare_arguments
 
     add_prepare_arguments(p_prepare)
+
+    p_add = sub.add_parser("add", help="import your own copy of a publication through a recipe, then rebuild")
+    from etl.add import add_arguments
+
+    add_arguments(p_add)
     return parser
 
 
@@ -85,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
             from etl.prepare import run_prepare
 
             return run_prepare(args)
+        if args.command == "add":
+            from etl.add import run_add
+
+            return run_add(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -28,7 +28,6 @@ PARSER_MODULES = (
     "etl.parsers.cbs_population",
     "etl.parsers.cbs_asylum",
     "etl.parsers.regioatlas",
-    "etl.parsers.housing",
     "etl.parsers.coa",
     "etl.parsers.cbs_live",
 )
@@ -49,6 +48,9 @@ class SourceSpec:
     notes: str = ""
     required: bool = True
     retrieved_at: datetime | None = None  # filled from the fetch manifest for live downloads
+    rank: int | None = None  # which source wins a tie (lower wins); None: by parser module (etl/build.py)
+    recipe_sha256: str = ""  # a recipe's own checksum: a changed recipe parses its file again
+    absent: str | None = None  # zero | unknown: what a region the source does not list means
 
 
 def sha256_file(path: Path) -> str:
@@ -82,15 +84,39 @@ class ParseContext:
     def resolver(self, year: int, aliases: dict[str, str] | None = None) -> GemeenteResolver:
         return GemeenteResolver(self.gemeente_reference(year), year, aliases)
 
+    def division_years(self, level: str) -> list[int]:
+        """Years whose ``level`` division (names and codes) the snapshot holds, from its boundary files."""
+        return sorted(int(p.stem.rsplit("_", 1)[1]) for p in (self.snapshot / "geo").glob(f"{level}_*.topojson"))
+
+    def division(self, level: str, year: int) -> pl.DataFrame:
+        """(code, name) of every region of ``level`` in ``year``."""
+        self.used.add(f"geo/{level}_{year}.topojson")
+        return _reference(self.snapshot, level, year)
+
+    def provincie_names(self, year: int, file: Path) -> dict[str, str]:
+        """gemeente code -> the name of the provincie it lies in, in ``year`` (by the boundaries)."""
+        from etl.parsers.geo import provincie_parents, read_layer
+
+        gemeenten = read_layer(self.dependency(f"geo/gemeente_{year}.topojson"))
+        parents, _ = provincie_parents(file, gemeenten, year, self)
+        provincies = read_layer(self.dependency(f"geo/provincie_{year}.topojson"))
+        names = dict(zip(provincies["code"], provincies["name"], strict=True))
+        return {code: names[parent] for code, parent in parents.select("code", "parent_code").iter_rows()}
+
+
+def _gemeente_reference(snapshot: Path, year: int) -> pl.DataFrame:
+    return _reference(snapshot, "gemeente", year)
+
 
 @cache
-def _gemeente_reference(snapshot: Path, year: int) -> pl.DataFrame:
-    """(code, name) of every gemeente of ``year``, read from the properties of that year's boundary file."""
+def _reference(snapshot: Path, level: str, year: int) -> pl.DataFrame:
+    """(code, name) of every region of ``level`` in ``year``, read from the properties of that year's boundary
+    file."""
     import json
 
-    path = snapshot / "geo" / f"gemeente_{year}.topojson"
+    path = snapshot / "geo" / f"{level}_{year}.topojson"
     if not path.exists():
-        raise InputError(path, f"no gemeente boundaries for {year}; names of {year} cannot be given codes")
+        raise InputError(path, f"no {level} boundaries for {year}; names of {year} cannot be given codes")
     topology = json.loads(path.read_text(encoding="utf-8"))
     (layer,) = topology["objects"].values()
     rows = [(g["properties"]["statcode"], g["properties"]["statnaam"]) for g in layer["geometries"]]
@@ -98,9 +124,12 @@ def _gemeente_reference(snapshot: Path, year: int) -> pl.DataFrame:
 
 
 def all_specs(snapshot: Path) -> list[SourceSpec]:
+    from etl.recipes import recipe_specs
+
     specs: list[SourceSpec] = []
     for module_name in PARSER_MODULES:
         specs.extend(importlib.import_module(module_name).sources(snapshot))
+    specs.extend(recipe_specs(snapshot))
     ids = [s.id for s in specs]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

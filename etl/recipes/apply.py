@@ -1,0 +1,280 @@
+"""A recipe applied to its file: regions to CBS codes of their year, periods, figures to observations, and the
+table's own arithmetic checked. Every refusal names the file, sheet, row and column."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from contract.periods import parse_period
+from etl.errors import InputError
+from etl.model import OBSERVATION, ParseResult
+from etl.names import normalise
+from etl.recipes.model import Period, Recipe
+from etl.recipes.tables import ROW, read_table
+from etl.sources import ParseContext
+
+CODE_PATTERN = {"gemeente": r"^GM\d{4}$", "provincie": r"^PV\d{2}$", "land": r"^NL\d{2}$"}
+
+
+def needed_columns(recipe: Recipe) -> list[str]:
+    regions = recipe.regions
+    columns = [regions.code_column or regions.name_column, regions.parent_column]
+    columns += [p.column for p in [recipe.period, *(v.period for v in recipe.values)] if p is not None]
+    columns += [v.column for v in recipe.values]
+    columns += [c for check in recipe.checks for c in (check.column, *check.plus, *check.minus)]
+    return list(dict.fromkeys(c for c in columns if c))
+
+
+def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
+    table = read_table(path, recipe.file, needed_columns(recipe))
+    sheet = table["_sheet"][0]
+
+    def error(message: str, row: int | None = None, column: str | None = None) -> InputError:
+        return InputError(path, message, line=row, column=column, sheet=sheet)
+
+    numbers = {column: _numbers(table, column, recipe, error) for column in _numeric_columns(recipe)}
+    # A row without a single figure says nothing (a CBS export lists every region for every period, with
+    # empty cells where a gemeente did not exist yet or any more): it is not checked against the division.
+    has_figure = pl.any_horizontal(*(numbers[v.column].is_not_null() for v in recipe.values))
+    keep = pl.select(has_figure.alias("keep"))["keep"] if table.height else pl.Series([], dtype=pl.Boolean)
+    if not keep.all():
+        table = table.filter(keep)
+        numbers = {column: series.filter(keep) for column, series in numbers.items()}
+    if table.height == 0:
+        raise error("the table holds no figure at all in the recipe's columns")
+    frames = []
+    for spec in recipe.values:
+        period = spec.period or recipe.period
+        starts, kinds = _periods(table, period, error)
+        frames.append(
+            pl.DataFrame(
+                {
+                    "indicator_id": spec.indicator,
+                    ROW: table[ROW],
+                    "period": pl.Series(starts, dtype=pl.Date),
+                    "period_type": pl.Series(kinds, dtype=pl.String),
+                    "value": numbers[spec.column],
+                    "_column": spec.column,
+                }
+            )
+        )
+        missing = table.filter(numbers[spec.column].is_null())
+        if spec.required and missing.height:
+            raise error("no figure where the recipe requires one", missing[ROW][0], spec.column)
+        fractions = table.filter(numbers[spec.column] != numbers[spec.column].round(0))
+        if spec.whole and fractions.height:
+            raise error(f"not a whole number: {fractions[spec.column][0]!r}", fractions[ROW][0], spec.column)
+    codes, years = _regions(table, recipe, frames, ctx, error)
+    for check in recipe.checks:
+        _check(table, numbers, check, error)
+    long = pl.concat(frames, how="vertical").join(
+        pl.DataFrame({ROW: table[ROW], "region_code": codes, "region_year": years}), on=ROW
+    )
+    _no_duplicates(long, error)
+    if recipe.regions.parent_column:
+        _check_parents(table, codes, years, recipe, ctx, error, path)
+    if recipe.regions.complete:
+        _check_complete(long, recipe, ctx, error)
+    observations = long.drop_nulls("value").select(
+        "indicator_id",
+        "region_code",
+        pl.col("region_year").cast(pl.Int32),
+        "period",
+        "period_type",
+        "value",
+        pl.lit(recipe.figure_status).alias("status"),
+    )
+    return ParseResult(observations=observations.cast(dict(OBSERVATION)))
+
+
+def _numeric_columns(recipe: Recipe) -> list[str]:
+    columns = [v.column for v in recipe.values]
+    columns += [c for check in recipe.checks for c in (check.column, *check.plus, *check.minus)]
+    return list(dict.fromkeys(columns))
+
+
+def _numbers(table: pl.DataFrame, column: str, recipe: Recipe, error) -> pl.Series:
+    """Text cells to numbers: the recipe's unknown markers become null (no figure), its zero markers 0; a
+    cell that is neither a number nor a declared marker stops the import."""
+    fmt = recipe.file
+    text = table[column].str.strip_chars()
+    plain = text
+    if fmt.thousands:
+        plain = plain.str.replace_all(fmt.thousands, "", literal=True)
+    if fmt.decimal == ",":
+        plain = plain.str.replace(",", ".", literal=True)
+    values = plain.cast(pl.Float64, strict=False)
+    unknown = text.is_in(fmt.unknown) | text.is_null()
+    zero = text.is_in(fmt.zero)
+    values = pl.select(pl.when(unknown).then(None).when(zero).then(0.0).otherwise(values).alias(column))[column]
+    bad = table.filter(values.is_null() & ~unknown)
+    if bad.height:
+        cell = bad[column][0]
+        raise error(
+            f"{cell!r} is not a number and not a marker the recipe declares (unknown: {fmt.unknown}, zero: {fmt.zero})",
+            bad[ROW][0],
+            column,
+        )
+    return values
+
+
+def _periods(table: pl.DataFrame, period: Period, error) -> tuple[list[date], list[str]]:
+    if period.column is None:
+        return [period.start] * table.height, [period.type] * table.height
+    starts, kinds = [], []
+    for text, row in table.select(period.column, ROW).iter_rows():
+        try:
+            start, kind = parse_period(text or "")
+        except ValueError as exc:
+            raise error(str(exc), row, period.column) from None
+        starts.append(start)
+        kinds.append(kind)
+    return starts, kinds
+
+
+def _regions(table: pl.DataFrame, recipe: Recipe, frames: list[pl.DataFrame], ctx: ParseContext, error):
+    """Each row's region code and the year of the division it belongs to."""
+    regions = recipe.regions
+    column = regions.code_column or regions.name_column
+    period_years = frames[0]["period"].dt.year().to_list()
+    years = [regions.year or y for y in period_years]
+    cells = [(c or "").strip() for c in table[column].to_list()]
+    rows = table[ROW].to_list()
+    for cell, row in zip(cells, rows, strict=True):
+        if not cell:
+            raise error("row without a region", row, column)
+    if regions.level == "land":
+        return [cell.upper() if regions.code_column else "NL01" for cell in cells], years
+    available = ctx.division_years(regions.level)
+    outside = sorted({y for y in years if y not in available})
+    if outside:
+        row = rows[years.index(outside[0])]
+        span = f"{min(available)}–{max(available)}" if available else "none"
+        raise error(
+            f"period year {outside[0]} lies outside the years of the {regions.level} division the snapshot holds "
+            f"({span}); names and codes of {outside[0]} cannot be checked",
+            row,
+            (recipe.period.column if recipe.period and recipe.period.column else None) or column,
+        )
+    codes = []
+    for year in sorted(set(years)):
+        reference = ctx.division(regions.level, year)
+        index = [i for i, y in enumerate(years) if y == year]
+        chosen = [cells[i] for i in index]
+        if regions.code_column:
+            found = _check_codes(chosen, [rows[i] for i in index], reference, regions.level, year, column, error)
+        else:
+            found = _names_to_codes(chosen, [rows[i] for i in index], reference, regions, year, column, error)
+        codes += list(zip(index, found, strict=True))
+    by_index = dict(codes)
+    return [by_index[i] for i in range(len(cells))], years
+
+
+def _check_codes(cells, rows, reference: pl.DataFrame, level: str, year: int, column: str, error) -> list[str]:
+    known = set(reference["code"].to_list())
+    out = []
+    for cell, row in zip(cells, rows, strict=True):
+        code = cell.upper()
+        if not re.match(CODE_PATTERN[level], code):
+            raise error(
+                f"{cell!r} is not a {level} code (e.g. {'GM0363' if level == 'gemeente' else 'PV27'})", row, column
+            )
+        if code not in known:
+            raise error(f"{code} is not a {level} of {year}", row, column)
+        out.append(code)
+    return out
+
+
+def _names_to_codes(cells, rows, reference: pl.DataFrame, regions, year: int, column: str, error) -> list[str]:
+    """Names to codes of ``year``: exact after normalising, else the recipe's aliases; a name that matches two
+    gemeenten or none stops the import with every such name and the closest official names."""
+    official = dict(reference.select("code", "name").iter_rows())
+    by_key = {normalise(name): code for code, name in official.items()}
+    for spelling, name in regions.aliases.items():
+        if normalise(name) in by_key:
+            by_key.setdefault(normalise(spelling), by_key[normalise(name)])
+    # 'Bergen' for both 'Bergen (L.)' and 'Bergen (NH.)': the bare name is ambiguous, never a guess.
+    bare: dict[str, list[str]] = {}
+    for code, name in official.items():
+        bare.setdefault(normalise(re.sub(r"\s*\(.*\)\s*$", "", name)), []).append(code)
+    out, unknown = [], []
+    for cell, row in zip(cells, rows, strict=True):
+        code = by_key.get(normalise(cell))
+        if code is None:
+            twins = bare.get(normalise(cell), [])
+            if len(twins) > 1:
+                names = " and ".join(f"{official[c]} ({c})" for c in sorted(twins))
+                raise error(f"{cell!r} matches two {regions.level}en of {year}: {names}; add an alias", row, column)
+            unknown.append((cell, row))
+        out.append(code)
+    if unknown:
+        names = sorted(official.values())
+        listed = "; ".join(
+            f"{cell!r} (row {row}; closest: {', '.join(_closest(cell, names)) or '-'})" for cell, row in unknown
+        )
+        raise error(f"{len(unknown)} name(s) are no {regions.level} of {year}: {listed}", unknown[0][1], column)
+    return out
+
+
+def _closest(name: str, names: list[str]) -> list[str]:
+    return difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+
+
+def _check(table: pl.DataFrame, numbers: dict[str, pl.Series], check, error) -> None:
+    expected = sum((numbers[c].fill_null(0) for c in check.plus), pl.Series([0.0] * table.height))
+    expected = expected - sum((numbers[c].fill_null(0) for c in check.minus), pl.Series([0.0] * table.height))
+    actual = numbers[check.column]
+    wrong = [
+        i
+        for i, (a, e) in enumerate(zip(actual.to_list(), expected.to_list(), strict=True))
+        if a is not None and abs(a - e) > 1e-6
+    ]
+    if wrong:
+        i = wrong[0]
+        rule = " + ".join(f"'{c}'" for c in check.plus) + "".join(f" - '{c}'" for c in check.minus)
+        raise error(f"value {actual[i]:g} does not equal {rule} = {expected[i]:g}", table[ROW][i], check.column)
+
+
+def _no_duplicates(long: pl.DataFrame, error) -> None:
+    key = ["indicator_id", "region_code", "region_year", "period", "period_type"]
+    dupes = long.filter(long.select(key).is_duplicated()).sort(ROW)
+    if dupes.height:
+        first = dupes.row(0, named=True)
+        same = dupes.filter(pl.all_horizontal(pl.col(k) == first[k] for k in key))
+        rows = same[ROW].to_list()
+        raise error(
+            f"{first['region_code']} appears more than once for the same period (rows {rows})",
+            rows[-1],
+            first["_column"],
+        )
+
+
+def _check_parents(table, codes, years, recipe: Recipe, ctx: ParseContext, error, path: Path) -> None:
+    """The parent column (a provincie name) must name the provincie the gemeente lies in that year."""
+    column = recipe.regions.parent_column
+    lies_in = {year: ctx.provincie_names(year, path) for year in set(years)}
+    for name, row, code, year in zip(table[column].to_list(), table[ROW].to_list(), codes, years, strict=True):
+        expected = lies_in[year].get(code)
+        published = (name or "").strip().removeprefix("Provincie ").strip()
+        if expected is None or normalise(published) != normalise(expected):
+            raise error(f"{code} lies in provincie {expected!r}, not {name!r}", row, column)
+
+
+def _check_complete(long: pl.DataFrame, recipe: Recipe, ctx: ParseContext, error) -> None:
+    for year in sorted(set(long["region_year"].to_list())):
+        reference = ctx.division(recipe.regions.level, year)
+        listed = set(long.filter(pl.col("region_year") == year)["region_code"].to_list())
+        absent = reference.filter(~pl.col("code").is_in(list(listed))).sort("code")
+        if absent.height:
+            names = ", ".join(f"{c} {n}" for c, n in absent.iter_rows())
+            last = int(long[ROW].max())
+            raise error(
+                f"{absent.height} {recipe.regions.level}(en) of {year} missing (truncated? the table ends at row "
+                f"{last}): {names}",
+                last,
+            )

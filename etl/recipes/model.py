@@ -1,0 +1,175 @@
+"""What a recipe file says, validated with pydantic: a recipe that names an unknown format, indicator, level or
+period type, or leaves out a field it needs, stops with the recipe file, the field and the reason."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from etl.catalogue import INDICATORS
+from etl.errors import InputError
+from etl.model import PERIOD_TYPES
+
+FORMATS = ("csv", "cbs-csv", "xlsx", "ods")
+INDICATOR_IDS = {i.id for i in INDICATORS}
+# Indicators the build computes itself (etl/derive.py); a recipe delivers their parts.
+DERIVED_ONLY = {i.id for i in INDICATORS if i.ratio_of}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """Provenance: every figure the recipe yields carries it."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    publisher: str
+    title: str
+    table_id: str | None = None
+    url: str | None = None
+    licence: str
+    reference_date: date | None = None
+    status: Literal["official", "unofficial"]
+    notes: str = ""
+    # Which source wins where two give the same figure: lower wins (live CBS 0, code lists 1, documents 2).
+    priority: int = Field(default=2, ge=0, le=9)
+
+
+class FileFormat(Strict):
+    """Where the file lies in the snapshot and how to read its table."""
+
+    path: str
+    format: Literal["csv", "cbs-csv", "xlsx", "ods"]
+    separator: str = ","
+    encoding: str = "utf-8-sig"
+    sheet: str | None = None  # xlsx/ods: the sheet's name (default: the first)
+    header_row: int = Field(default=1, ge=1)  # the row (1-based, as a spreadsheet numbers it) with the names
+    footer_rows: int = Field(default=0, ge=0)  # rows at the end that hold notes, not figures
+    decimal: Literal[".", ","] = "."
+    thousands: Literal["", ".", ",", " "] = ""
+    unknown: list[str] = Field(default_factory=lambda: ["", ".", "x", "X", "?"])  # no figure (no observation)
+    zero: list[str] = Field(default_factory=lambda: ["-"])  # explicitly nothing: 0
+
+    @model_validator(mode="after")
+    def _markers_distinct(self) -> FileFormat:
+        both = set(self.unknown) & set(self.zero)
+        if both:
+            raise ValueError(f"markers {sorted(both)} are listed both as unknown and as zero")
+        if self.decimal == self.thousands:
+            raise ValueError("decimal and thousands separators must differ")
+        return self
+
+
+class Regions(Strict):
+    """How the table names its regions: a code column, or a name column plus the year of the division."""
+
+    level: Literal["gemeente", "provincie", "land"] = "gemeente"
+    code_column: str | None = None
+    name_column: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)  # the division's year; None: the period's year
+    aliases: dict[str, str] = Field(default_factory=dict)  # published spelling -> official name of that year
+    # Whether a region the publication does not list has 0 (a complete list of everything there is) or no
+    # known figure (a selection). Decides the totals and what the pages say.
+    absent: Literal["zero", "unknown"]
+    complete: bool = False  # every region of the year must be listed (a missing one means a truncated file)
+    parent_column: str | None = None  # a provincie name column, checked against the boundaries
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Regions:
+        if (self.code_column is None) == (self.name_column is None):
+            raise ValueError("give exactly one of code_column and name_column")
+        return self
+
+
+class Period(Strict):
+    """Fixed (start and type) or read from a column (CBS codes like 2016HJ01, or CBS labels like 2016)."""
+
+    start: date | None = None
+    type: str | None = None
+    column: str | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in PERIOD_TYPES:
+            raise ValueError(f"unknown period type {value!r}; allowed {list(PERIOD_TYPES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _fixed_or_column(self) -> Period:
+        fixed = self.start is not None and self.type is not None
+        if fixed == (self.column is not None):
+            raise ValueError("give start and type, or column")
+        return self
+
+
+class Values(Strict):
+    """One column of figures becomes one indicator."""
+
+    column: str
+    indicator: str
+    period: Period | None = None  # this column's own period (e.g. one column per month)
+    whole: bool = False  # counts of persons: a fraction is an error
+    required: bool = False  # an unknown cell is an error
+
+    @field_validator("indicator")
+    @classmethod
+    def _known_indicator(cls, value: str) -> str:
+        if value in DERIVED_ONLY:
+            raise ValueError(f"{value!r} is computed by the build from its parts; deliver the parts instead")
+        if value not in INDICATOR_IDS:
+            raise ValueError(
+                f"unknown indicator {value!r}; the catalogue (etl/catalogue.py) has {sorted(INDICATOR_IDS)}"
+            )
+        return value
+
+
+class Check(Strict):
+    """The table's own arithmetic, row by row: ``column`` = sum of ``plus`` minus sum of ``minus``."""
+
+    column: str
+    plus: list[str]
+    minus: list[str] = Field(default_factory=list)
+
+
+class Recipe(Strict):
+    source: Source
+    file: FileFormat
+    regions: Regions
+    period: Period | None = None
+    values: list[Values] = Field(min_length=1)
+    checks: list[Check] = Field(default_factory=list)
+    status: Literal["official", "unofficial"] | None = None  # the figures' status; default: the source's
+
+    @model_validator(mode="after")
+    def _every_value_has_a_period(self) -> Recipe:
+        without = [v.column for v in self.values if v.period is None and self.period is None]
+        if without:
+            raise ValueError(f"columns {without} have no period: give [period] or a period per value")
+        return self
+
+    @property
+    def figure_status(self) -> str:
+        return self.status or self.source.status
+
+
+def load(path: Path) -> Recipe:
+    """Read and validate a recipe file; every problem names the file and the field."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(path, "recipe not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, f"not valid TOML: {exc}") from exc
+    try:
+        return Recipe.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or '(recipe)'}: {error['msg']}" for error in exc.errors()
+        )
+        raise InputError(path, f"invalid recipe: {problems}") from exc

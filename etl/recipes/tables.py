@@ -1,0 +1,141 @@
+"""Read the table a recipe points at, whatever its format, as text cells with the row numbers a person sees
+in the file or spreadsheet. Every problem names the file, the sheet, the row and the column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from etl.errors import InputError
+from etl.readers import read_text
+from etl.recipes.model import FileFormat
+
+ROW = "_row"  # the 1-based row number of each record in the file (a spreadsheet's row, a CSV's line)
+
+
+def read_table(path: Path, fmt: FileFormat, needed: list[str]) -> pl.DataFrame:
+    """Text columns named by the header row, ``ROW`` with each record's row number; the ``needed`` columns
+    must be present (a moved header row or a renamed column stops here, with the header that was found)."""
+    sheet = None
+    if fmt.format in ("xlsx", "ods"):
+        rows, sheet, merged = _spreadsheet(path, fmt)
+        _no_merged_header(path, sheet, merged, fmt.header_row)
+    else:
+        rows = _delimited(path, fmt)
+    if len(rows) < fmt.header_row:
+        raise InputError(
+            path, f"has {len(rows)} rows; the recipe expects the header in row {fmt.header_row}", sheet=sheet
+        )
+    header = [cell.strip() for cell in rows[fmt.header_row - 1]]
+    missing = [c for c in needed if c not in header]
+    if missing:
+        found = [h for h in header if h]
+        raise InputError(
+            path,
+            f"column(s) {missing} not in the header row {fmt.header_row}; found {found}"
+            + ("; has the header moved?" if not set(needed) & set(header) else ""),
+            line=fmt.header_row,
+            sheet=sheet,
+        )
+    _no_duplicate_names(path, sheet, header, needed, fmt.header_row)
+    body = rows[fmt.header_row :]
+    if fmt.footer_rows:
+        body = body[: -fmt.footer_rows]
+    records, numbers = [], []
+    for offset, row in enumerate(body, start=fmt.header_row + 1):
+        if not any(cell.strip() for cell in row):
+            continue  # an empty line between the table and its notes
+        if len(row) < len(header):
+            row = [*row, *[""] * (len(header) - len(row))]
+        records.append([row[header.index(c)] for c in needed])
+        numbers.append(offset)
+    if not records:
+        raise InputError(path, "the table has a header but no rows of figures", line=fmt.header_row, sheet=sheet)
+    frame = pl.DataFrame(records, schema={c: pl.String for c in needed}, orient="row")
+    return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)).with_columns(
+        pl.lit(sheet, dtype=pl.String).alias("_sheet")
+    )
+
+
+def _delimited(path: Path, fmt: FileFormat) -> list[list[str]]:
+    """CSV; a CBS StatLine export is ';'-separated with quoted cells whatever the recipe says."""
+    separator = ";" if fmt.format == "cbs-csv" else fmt.separator
+    text = read_text(path, fmt.encoding)
+    first = text.splitlines()[fmt.header_row - 1] if len(text.splitlines()) >= fmt.header_row else ""
+    if separator not in first:
+        other = next((s for s in (";", ",", "\t") if s != separator and s in first), None)
+        hint = f"; the header looks {other!r}-separated" if other else ""
+        raise InputError(path, f"expected {separator!r}-separated columns, found one column{hint}", line=fmt.header_row)
+    reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=True)
+    try:
+        return [list(row) for row in reader]
+    except csv.Error as exc:
+        raise InputError(path, f"malformed CSV ({exc}); is the file truncated?", line=reader.line_num) from exc
+
+
+def _spreadsheet(path: Path, fmt: FileFormat) -> tuple[list[list[str]], str, list]:
+    """Rows of one sheet as text (numbers as written, without a float's '.0'), its name and merged ranges."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    if not path.exists():
+        raise InputError(path, "file not found")
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        raise InputError(path, f"cannot be read as {fmt.format.upper()} ({exc}); is the file truncated?") from exc
+    names = book.sheet_names
+    if fmt.sheet is not None and fmt.sheet not in names:
+        raise InputError(path, f"no sheet {fmt.sheet!r}; the workbook has {names}")
+    name = fmt.sheet or names[0]
+    try:
+        sheet = book.get_sheet_by_name(name)
+        cells = sheet.to_python(skip_empty_area=False)
+        merged = list(sheet.merged_cell_ranges or [])
+    except CalamineError as exc:
+        raise InputError(path, f"sheet cannot be read ({exc}); is the file truncated?", sheet=name) from exc
+    return [[_text(value) for value in row] for row in cells], name, merged
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _no_merged_header(path: Path, sheet: str, merged: list, header_row: int) -> None:
+    """A merged cell in the header row stands for several columns under one name: the recipe cannot tell
+    which figure is which, so it stops instead of guessing."""
+    for (top, left), (bottom, right) in merged:
+        if top <= header_row - 1 <= bottom and right > left:
+            raise InputError(
+                path,
+                f"header cells {_cell(top, left)}:{_cell(bottom, right)} are merged; unmerge them and give every "
+                "column its own name",
+                line=header_row,
+                sheet=sheet,
+            )
+
+
+def _cell(row: int, col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def _no_duplicate_names(path: Path, sheet: str | None, header: list[str], needed: list[str], row: int) -> None:
+    twice = sorted({c for c in needed if header.count(c) > 1})
+    if twice:
+        raise InputError(path, f"column name(s) {twice} appear more than once in the header", line=row, sheet=sheet)
