@@ -211,7 +211,7 @@ def test_truncated_mid_line(snapshot: Path, tmp_path: Path):
 
 def test_truncated_at_line_end(snapshot: Path, tmp_path: Path):
     lines = [line for line in lines_of(snapshot) if line][:-2]
-    with pytest.raises(InputError, match=r"line 389: 2 gemeente\(en\) of 2016 missing \(truncated\? the table ends at row 389\)"):
+    with pytest.raises(InputError, match=r"line 389: 2 gemeenten of 2016 missing \(truncated\? the table ends at row 389\)"):
         parse_copy(snapshot, tmp_path, lines)
 
 

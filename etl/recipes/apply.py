@@ -19,6 +19,7 @@ from etl.recipes.tables import ROW, read_table
 from etl.sources import ParseContext
 
 CODE_PATTERN = {"gemeente": r"^GM\d{4}$", "provincie": r"^PV\d{2}$", "land": r"^NL\d{2}$"}
+PLURAL = {"gemeente": "gemeenten", "provincie": "provincies", "land": "landen"}
 
 
 def needed_columns(recipe: Recipe) -> list[str]:
@@ -209,7 +210,7 @@ def _names_to_codes(cells, rows, reference: pl.DataFrame, regions, year: int, co
             twins = bare.get(normalise(cell), [])
             if len(twins) > 1:
                 names = " and ".join(f"{official[c]} ({c})" for c in sorted(twins))
-                raise error(f"{cell!r} matches two {regions.level}en of {year}: {names}; add an alias", row, column)
+                raise error(f"{cell!r} matches two {PLURAL[regions.level]} of {year}: {names}; add an alias", row, column)
             unknown.append((cell, row))
         out.append(code)
     if unknown:
@@ -274,7 +275,7 @@ def _check_complete(long: pl.DataFrame, recipe: Recipe, ctx: ParseContext, error
             names = ", ".join(f"{c} {n}" for c, n in absent.iter_rows())
             last = int(long[ROW].max())
             raise error(
-                f"{absent.height} {recipe.regions.level}(en) of {year} missing (truncated? the table ends at row "
+                f"{absent.height} {PLURAL[recipe.regions.level]} of {year} missing (truncated? the table ends at row "
                 f"{last}): {names}",
                 last,
             )

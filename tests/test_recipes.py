@@ -1,0 +1,367 @@
+"""Recipes with real data: the H1 2016 housing table written as XLSX and as ODS by a library (openpyxl, odfpy)
+and read back through a recipe gives exactly the figures of the CSV; a CBS StatLine CSV export read through a
+recipe gives the population figures the hand-written parser stores; ``etl add`` imports a user's copy and
+refuses a bad one, leaving the previous warehouse byte-identical. Every kind of bad input names the file, sheet,
+row and column."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from etl.errors import InputError
+from etl.recipes import REPO_RECIPES, load, spec_of
+from tests.conftest import REPO, run_spec
+
+HOUSING_ID = "rijksoverheid_huisvesting_vergunninghouders_2016h1"
+HOUSING_RECIPE = REPO_RECIPES / f"{HOUSING_ID}.toml"
+TITLE = "Overzicht huisvesting vergunninghouders per 1 juli 2016"
+FOOTNOTE = "Bron: Rijksoverheid, COA."
+KEY = ["indicator_id", "region_code", "region_year", "period", "period_type"]
+
+
+def housing_rows(snapshot: Path) -> list[list[object]]:
+    """The CSV's rows, numbers as numbers (as a spreadsheet holds them)."""
+    path = snapshot / load(HOUSING_RECIPE).file.path
+    with path.open(encoding="utf-8") as handle:
+        rows = [row for row in csv.reader(handle) if row]
+    return [rows[0], *([_number(cell) for cell in row] for row in rows[1:])]
+
+
+def _number(cell: str) -> object:
+    return int(cell) if re.fullmatch(r"-?\d+", cell) else cell
+
+
+def write_xlsx(rows: list[list[object]], target: Path, merge_header: bool = False) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Taakstelling"
+    sheet.append([TITLE])
+    sheet.append([])
+    for row in rows:
+        sheet.append([None if cell == "" else cell for cell in row])
+    sheet.append([FOOTNOTE])
+    if merge_header:
+        sheet.merge_cells("D3:E3")
+    book.save(target)
+    return target
+
+
+def write_ods(rows: list[list[object]], target: Path) -> Path:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Taakstelling")
+
+    def add(cells: list[object]) -> None:
+        row = TableRow()
+        for value in cells:
+            if isinstance(value, int):
+                cell = TableCell(valuetype="float", value=value)
+                cell.addElement(P(text=str(value)))
+            else:
+                cell = TableCell(valuetype="string")
+                if value != "":
+                    cell.addElement(P(text=str(value)))
+            row.addElement(cell)
+        table.addElement(row)
+
+    add([TITLE])
+    add([""])
+    for row in rows:
+        add(row)
+    add([FOOTNOTE])
+    document.spreadsheet.addElement(table)
+    document.save(str(target))
+    return target
+
+
+def spreadsheet_recipe(tmp_path: Path, fmt: str, file_name: str, **changes: str) -> Path:
+    """The housing recipe, reading a spreadsheet copy: a title above the header (row 3), a footnote below,
+    its own source id, and a higher priority than the CSV."""
+    text = HOUSING_RECIPE.read_text(encoding="utf-8")
+    text = text.replace(f'id = "{HOUSING_ID}"', f'id = "{HOUSING_ID}_{fmt}"')
+    text = text.replace("priority = 2", "priority = 1")
+    file_block = (
+        f'[file]\npath = "files/{file_name}"\nformat = "{fmt}"\nsheet = "{changes.get("sheet", "Taakstelling")}"\n'
+        f"header_row = {changes.get('header_row', 3)}\nfooter_rows = 1\nunknown = []\nzero = []\n\n"
+    )
+    text = re.sub(r"\[file\]\n.*?\n\n(?=\[regions\])", file_block, text, flags=re.S)
+    target = tmp_path / f"recipe_{fmt}.toml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def parse_with(recipe: Path, root: Path, snapshot: Path) -> pl.DataFrame:
+    return run_spec(spec_of(load(recipe), recipe, root), snapshot).observations
+
+
+@pytest.fixture(scope="module")
+def csv_figures(snapshot: Path) -> pl.DataFrame:
+    return run_spec(spec_of(load(HOUSING_RECIPE), HOUSING_RECIPE), snapshot).observations.sort(KEY)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_spreadsheet_copy_gives_exactly_the_csv_figures(snapshot, tmp_path, csv_figures, fmt):
+    (tmp_path / "files").mkdir()
+    writer = write_xlsx if fmt == "xlsx" else write_ods
+    writer(housing_rows(snapshot), tmp_path / "files" / f"housing.{fmt}")
+    figures = parse_with(spreadsheet_recipe(tmp_path, fmt, f"housing.{fmt}"), tmp_path, snapshot).sort(KEY)
+    assert figures.height == csv_figures.height == 390 * 11
+    assert figures.equals(csv_figures)
+
+
+CBS_RECIPE = """
+[source]
+id = "cbs_70072ned_2020_2023_recipe"
+publisher = "CBS"
+title = "Regionale kerncijfers Nederland"
+table_id = "70072NED"
+licence = "CC BY 4.0"
+status = "official"
+
+[file]
+path = "stats/cbs/70072NED_bevolking_dichtheid_2020-2023_regio_labels.csv"
+format = "cbs-csv"
+decimal = ","
+
+[regions]
+level = "gemeente"
+name_column = "Regio's"   # the labels are names of the period's year
+absent = "unknown"
+
+[regions.aliases]
+"Beek (L.)" = "Beek"
+"Hengelo (O.)" = "Hengelo"
+"Laren (NH.)" = "Laren"
+"Middelburg (Z.)" = "Middelburg"
+"Rijswijk (ZH.)" = "Rijswijk"
+"Stein (L.)" = "Stein"
+
+[period]
+column = "Perioden"
+
+[[values]]
+column = "Bevolking/Bevolkingssamenstelling op 1 januari/Totale bevolking (aantal)"
+indicator = "bevolking"
+whole = true
+"""
+
+
+def test_a_cbs_statline_csv_export_through_a_recipe_equals_the_stored_population(snapshot, tmp_path, built_warehouse):
+    recipe = tmp_path / "cbs.toml"
+    recipe.write_text(CBS_RECIPE, encoding="utf-8")
+    figures = run_spec(spec_of(load(recipe), recipe), snapshot).observations
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        stored = con.sql(
+            """SELECT region_code, region_year, value AS stored FROM observation WHERE indicator_id = 'bevolking'
+               AND period_type = 'year' AND region_year BETWEEN 2020 AND 2023 AND region_code LIKE 'GM%'"""
+        ).pl()
+    joined = figures.join(stored, on=["region_code", "region_year"], how="full", coalesce=True)
+    assert figures.height == 355 + 352 + 345 + 342
+    assert joined.height == figures.height
+    assert (joined["value"] == joined["stored"]).all()
+
+
+# --- etl add -----------------------------------------------------------------------------------------------
+
+
+def etl(*args: str, added: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KETEN_ADDED": str(added)}
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture
+def warehouse(snapshot, tmp_path, parse_cache) -> Path:
+    out = tmp_path / "w.duckdb"
+    from etl.build import build
+
+    build(snapshot, out, parse_cache)
+    return out
+
+
+def test_etl_add_imports_a_users_xlsx_and_rebuilds(snapshot, tmp_path, warehouse):
+    import hashlib
+
+    own = write_xlsx(housing_rows(snapshot), tmp_path / "mijn_kopie.xlsx")
+    recipe = spreadsheet_recipe(tmp_path, "xlsx", "housing_2016h1.xlsx")
+    added = tmp_path / "added"
+    result = etl(
+        "add", str(own), "--recipe", str(recipe), "--snapshot", str(snapshot), "--out", str(warehouse), added=added
+    )
+    assert result.returncode == 0, result.stderr
+    sha = hashlib.sha256(own.read_bytes()).hexdigest()
+    assert sha in result.stdout
+    assert (added / "files" / "housing_2016h1.xlsx").read_bytes() == own.read_bytes()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        source = con.execute("SELECT sha256, status FROM source WHERE id = ?", [f"{HOUSING_ID}_xlsx"]).fetchall()
+        amsterdam = con.execute(
+            """SELECT value, source_id FROM observation WHERE indicator_id = 'taakstelling' AND region_code = 'GM0363'
+               AND period = '2016-01-01' AND period_type = 'half'"""
+        ).fetchall()
+    assert source == [(sha, "unofficial")]
+    assert amsterdam == [(965.0, f"{HOUSING_ID}_xlsx")]  # the added copy wins (priority 1)
+
+
+def test_etl_add_refuses_a_name_that_is_no_gemeente_and_changes_nothing(snapshot, tmp_path, warehouse):
+    rows = housing_rows(snapshot)
+    rows = [["Amsterdan", *row[1:]] if row[0] == "Amsterdam" else row for row in rows]
+    own = write_xlsx(rows, tmp_path / "mijn_kopie.xlsx")
+    recipe = spreadsheet_recipe(tmp_path, "xlsx", "housing_2016h1.xlsx")
+    added = tmp_path / "added"
+    before = warehouse.read_bytes()
+    result = etl(
+        "add", str(own), "--recipe", str(recipe), "--snapshot", str(snapshot), "--out", str(warehouse), added=added
+    )
+    assert result.returncode == 2
+    assert "housing_2016h1.xlsx, sheet 'Taakstelling', line " in result.stderr
+    assert (
+        "column 'gemeente'" in result.stderr
+        and "'Amsterdan'" in result.stderr
+        and "closest: Amsterdam" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert warehouse.read_bytes() == before
+    assert not list(added.rglob("*.*"))  # the copy and the recipe were taken back out
+
+
+# --- bad input: every refusal names file, sheet, row and column ---------------------------------------------
+
+
+@pytest.fixture
+def xlsx_case(snapshot, tmp_path):
+    """(write the housing rows as XLSX, recipe path) for one broken variant."""
+    (tmp_path / "files").mkdir()
+
+    def make(rows=None, merge_header=False, **recipe_changes):
+        write_xlsx(rows or housing_rows(snapshot), tmp_path / "files" / "housing.xlsx", merge_header)
+        return spreadsheet_recipe(tmp_path, "xlsx", "housing.xlsx", **recipe_changes)
+
+    return make
+
+
+def expect(recipe: Path, root: Path, snapshot: Path, pattern: str) -> None:
+    with pytest.raises(InputError, match=pattern):
+        parse_with(recipe, root, snapshot)
+
+
+def test_truncated_xlsx(snapshot, tmp_path, xlsx_case):
+    recipe = xlsx_case()
+    path = tmp_path / "files" / "housing.xlsx"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    expect(recipe, tmp_path, snapshot, r"housing\.xlsx: cannot be read as XLSX .*truncated")
+
+
+def test_a_zip_that_is_no_workbook(snapshot, tmp_path, xlsx_case):
+    recipe = xlsx_case()
+    with zipfile.ZipFile(tmp_path / "files" / "housing.xlsx", "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    expect(recipe, tmp_path, snapshot, r"housing\.xlsx: cannot be read as XLSX")
+
+
+def test_missing_sheet(snapshot, tmp_path, xlsx_case):
+    recipe = xlsx_case(sheet="Blad1")
+    expect(recipe, tmp_path, snapshot, r"housing\.xlsx: no sheet 'Blad1'; the workbook has \['Taakstelling'\]")
+
+
+def test_header_moved(snapshot, tmp_path, xlsx_case):
+    recipe = xlsx_case(header_row=1)
+    expect(
+        recipe,
+        tmp_path,
+        snapshot,
+        r"housing\.xlsx, sheet 'Taakstelling', line 1: column\(s\) .* has the header moved\?",
+    )
+
+
+def test_merged_header_cells(snapshot, tmp_path, xlsx_case):
+    recipe = xlsx_case(merge_header=True)
+    expect(recipe, tmp_path, snapshot, r"sheet 'Taakstelling', line 3: header cells D3:E3 are merged")
+
+
+def edited(snapshot: Path, name: str, column: int, value: object) -> list[list[object]]:
+    rows = housing_rows(snapshot)
+    return [[*row[:column], value, *row[column + 1 :]] if row[0] == name else row for row in rows]
+
+
+def amsterdam_row(snapshot: Path) -> int:
+    """Amsterdam's row in the spreadsheet: its CSV line plus the title row and the blank row."""
+    return next(i for i, row in enumerate(housing_rows(snapshot)) if row[0] == "Amsterdam") + 3
+
+
+def test_unknown_marker(snapshot, tmp_path, xlsx_case):
+    recipe = xlsx_case(rows=edited(snapshot, "Amsterdam", 3, "n.v.t."))
+    row = amsterdam_row(snapshot)
+    expect(
+        recipe,
+        tmp_path,
+        snapshot,
+        rf"sheet 'Taakstelling', line {row}, column 'taakstelling 1e helft 2016': 'n.v.t.' is not a number and not a "
+        r"marker the recipe declares",
+    )
+
+
+def test_duplicate_region(snapshot, tmp_path, xlsx_case):
+    rows = housing_rows(snapshot)
+    recipe = xlsx_case(rows=[*rows, next(r for r in rows if r[0] == "Zwolle")])
+    expect(recipe, tmp_path, snapshot, r"GM0193 appears more than once for the same period \(rows \[\d+, 394\]\)")
+
+
+def test_a_name_matching_two_gemeenten(snapshot, tmp_path, xlsx_case):
+    recipe = xlsx_case(rows=edited(snapshot, "Bergen NH", 0, "Bergen"))
+    expect(
+        recipe,
+        tmp_path,
+        snapshot,
+        r"column 'gemeente': 'Bergen' matches two gemeenten of 2016: Bergen \(NH\.\) \(GM0373\) and Bergen \(L\.\) "
+        r"\(GM0893\); add an alias",
+    )
+
+
+def test_a_period_outside_the_divisions_years(snapshot, tmp_path):
+    source = snapshot / "stats/cbs/70072NED_bevolking_dichtheid_2020-2023_regio_labels.csv"
+    (tmp_path / "files").mkdir()
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    (tmp_path / "files" / "cbs.csv").write_text("\n".join([lines[0], lines[1].replace('"2020"', '"2031"', 1)]))
+    recipe = tmp_path / "cbs.toml"
+    recipe.write_text(
+        CBS_RECIPE.replace(f'path = "{source.relative_to(snapshot).as_posix()}"', 'path = "files/cbs.csv"')
+    )
+    expect(
+        recipe,
+        tmp_path,
+        snapshot,
+        r"cbs\.csv, line 2, column 'Perioden': period year 2031 lies outside the years of the gemeente division the "
+        r"snapshot holds \(2016–2026\)",
+    )
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (('indicator = "taakstelling"\n', 'indicator = "taakstellingen"\n'), r"unknown indicator 'taakstellingen'"),
+        (('format = "csv"', 'format = "pdf"'), r"file\.format: Input should be 'csv', 'cbs-csv', 'xlsx' or 'ods'"),
+        (('absent = "unknown"\n', ""), r"regions\.absent: Field required"),
+        (('indicator = "realisatie"\nwhole', 'indicator = "realisatie_pct"\nwhole'), r"computed by the build"),
+    ],
+)
+def test_a_bad_recipe_names_the_field(tmp_path, change, message):
+    recipe = tmp_path / "bad.toml"
+    recipe.write_text(HOUSING_RECIPE.read_text(encoding="utf-8").replace(*change, 1), encoding="utf-8")
+    with pytest.raises(InputError, match=rf"bad\.toml: invalid recipe: .*{message}"):
+        load(recipe)
