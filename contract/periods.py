@@ -105,4 +105,5 @@ def parse_period(text: str) -> tuple[date, str]:
     try:
         return date.fromisoformat(text), "day"
     except ValueError:
-        raise ValueError(f"not a period: {text!r} (expected e.g. 2016, 2016 1e helft, 2016HJ01 or 2015-11-03)") from None
+        expected = "e.g. 2016, 2016 1e helft, 2016HJ01 or 2015-11-03"
+        raise ValueError(f"not a period: {text!r} ({expected})") from None

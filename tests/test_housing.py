@@ -178,7 +178,10 @@ def test_unknown_gemeente_names_listed_together(snapshot: Path, tmp_path: Path):
     lines = lines_of(snapshot)
     lines = [line.replace("Amsterdam,", "Amsterdan,", 1) for line in lines]
     lines = [line.replace("Zwolle,", "Zwole,", 1) if line.startswith("Zwolle,") else line for line in lines]
-    expected = r"housing\.csv, line \d+, column 'gemeente': 2 name\(s\) are no gemeente of 2016: 'Amsterdan' .*closest: Amsterdam.*'Zwole' .*closest: Zwolle"
+    expected = (
+        r"housing\.csv, line \d+, column 'gemeente': 2 name\(s\) are no gemeente of 2016: "
+        r"'Amsterdan' .*closest: Amsterdam.*'Zwole' .*closest: Zwolle"
+    )
     with pytest.raises(InputError, match=expected):
         parse_copy(snapshot, tmp_path, lines)
 
@@ -211,7 +214,8 @@ def test_truncated_mid_line(snapshot: Path, tmp_path: Path):
 
 def test_truncated_at_line_end(snapshot: Path, tmp_path: Path):
     lines = [line for line in lines_of(snapshot) if line][:-2]
-    with pytest.raises(InputError, match=r"line 389: 2 gemeenten of 2016 missing \(truncated\? the table ends at row 389\)"):
+    expected = r"line 389: 2 gemeenten of 2016 missing \(truncated\? the table ends at row 389\)"
+    with pytest.raises(InputError, match=expected):
         parse_copy(snapshot, tmp_path, lines)
 
 

@@ -210,7 +210,8 @@ def _names_to_codes(cells, rows, reference: pl.DataFrame, regions, year: int, co
             twins = bare.get(normalise(cell), [])
             if len(twins) > 1:
                 names = " and ".join(f"{official[c]} ({c})" for c in sorted(twins))
-                raise error(f"{cell!r} matches two {PLURAL[regions.level]} of {year}: {names}; add an alias", row, column)
+                message = f"{cell!r} matches two {PLURAL[regions.level]} of {year}: {names}; add an alias"
+                raise error(message, row, column)
             unknown.append((cell, row))
         out.append(code)
     if unknown:
