@@ -101,11 +101,14 @@ def series(wh: Warehouse, indicator_id: str, codes: tuple[str, ...], period_type
 def values_for(
     wh: Warehouse, indicator_id: str, level: str, period: date, period_type: str, codes: tuple[str, ...]
 ) -> pl.DataFrame:
-    """``values`` for the chosen ``codes``; at gemeente level, a gemeente formed after the period's year gets
-    the figure the build carried back from its predecessors (status ``derived``, ``computed_from`` lists them),
+    """``values`` for the chosen ``codes`` with a ``formed_later`` flag; at gemeente level, a gemeente formed after
+    the period's year gets the figure the build carried back from its predecessors (``formed_later``, status
+    ``derived``, ``computed_from`` lists them),
     when the source lists at least one of them. One that existed but is absent from the source stays without a
     row ("no data")."""
     frame = values(wh, indicator_id, level, period, period_type).filter(pl.col("code").is_in(list(codes)))
+    # Which rows are a later gemeente's figure carried back (not every derived row: totals are derived too).
+    frame = frame.with_columns(pl.lit(False).alias("formed_later"))
     if level != "gemeente":
         return frame
     absent = [c for c in codes if c not in set(frame["code"].to_list())]
@@ -119,7 +122,11 @@ def values_for(
     names = region_options(wh, "gemeente").select("code", "name", pl.col("last_year").alias("_last"))
     extra = (
         carried.join(names, on="code")
-        .with_columns(pl.col("_last").cast(pl.Int32).alias("year"), pl.lit("derived").alias("status"))
+        .with_columns(
+            pl.col("_last").cast(pl.Int32).alias("year"),
+            pl.lit("derived").alias("status"),
+            pl.lit(True).alias("formed_later"),
+        )
         .select(frame.columns)
     )
     return pl.concat([frame, extra.cast(dict(frame.schema))], how="vertical")

@@ -77,7 +77,7 @@ st.subheader(title)
 missing = [labels.get(c, c) for c in codes if c not in set(current["code"].to_list())]
 if missing:
     st.caption(f"{t('no_data', lang).capitalize()}: {', '.join(missing)}")
-formed_later = [labels.get(c, c) for c in current.filter(pl.col("computed_from").is_not_null())["code"].to_list()]
+formed_later = [labels.get(c, c) for c in current.filter(pl.col("formed_later"))["code"].to_list()]
 if formed_later:
     st.caption(t("vg_from_predecessors", lang, names=", ".join(formed_later), year=period.year))
 if current.height == 0:

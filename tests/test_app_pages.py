@@ -434,8 +434,17 @@ def test_vergelijk_carries_a_later_gemeente_back_through_its_predecessors(built_
     )[0][0]
     bars = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "bar"][0]
     assert dict(zip(bars["y"], bars["x"], strict=True))["Land van Cuijk"] == pytest.approx(expected)
-    assert any(c.startswith("Land van Cuijk: bestond in 2016 nog niet") for c in captions(at))
+    assert any(c.startswith("Bestond in 2016 nog niet: Land van Cuijk.") for c in captions(at))
     assert not any(c.startswith("Geen gegevens") for c in captions(at))
+
+
+def test_vergelijk_says_formed_later_only_of_gemeenten_formed_later() -> None:
+    """Summed per gemeente from a list of locations is 'derived' too, but Amsterdam existed in 2015: no note."""
+    at = open_page("vergelijk", level="gemeente", indicator="coa_plaatsen", gm="GM0363,GM0344,GM1980")
+    assert_clean(at)
+    notes = [c for c in captions(at) if "nog niet" in c]
+    assert notes and all("Amsterdam" not in c and "Utrecht" not in c for c in notes)
+    assert any("Dijk en Waard" in c for c in notes)
 
 
 def test_embed_chart_of_a_national_series() -> None:
