@@ -148,16 +148,20 @@ def data_years(wh: Warehouse, level: str) -> list[int]:
 
 
 @_per_warehouse
-def theme_latest(wh: Warehouse, theme: str) -> tuple[date, str] | None:
-    """The newest period a theme holds at any level, by the day its figure describes: (start, type) or None."""
+def theme_latest(wh: Warehouse, theme: str, level: str | None = None) -> tuple[date, str, str, str] | None:
+    """The newest figure of a theme (at ``level``, else at any level), by the day it describes: (start, type,
+    indicator id, level), or None. The indicator and level let a page say what that figure is: the newest
+    'opvang' figure may be a national count while the newest per gemeente is years older."""
     ids = set(wh.indicators().filter(pl.col("theme") == theme)["id"].to_list())
     held = [
-        period
-        for (indicator_id, _), periods_ in _period_index(wh).items()
-        if indicator_id in ids
+        (*period, indicator_id, at)
+        for (indicator_id, at), periods_ in _period_index(wh).items()
+        if indicator_id in ids and (level is None or at == level)
         for period in periods_
     ]
-    return max(held, key=lambda p: period_end(*p), default=None)
+    # On the same day, the finer level (a gemeente figure over the national one) says the most.
+    finer = {"gemeente": 0, "provincie": 1, "land": 2}
+    return max(held, key=lambda p: (period_end(p[0], p[1]), -finer.get(p[3], 3)), default=None)
 
 
 def geometry_year(wh: Warehouse, level: str, year: int) -> int | None:

@@ -16,13 +16,15 @@ BASIS_KEYS = {"rate": "basis_rate", "pct": "basis_pct", "abs": "basis_abs_mean"}
 SHORT_BASIS_KEYS = {"rate": "basis_rate_short", "pct": "basis_pct_short", "abs": "basis_abs_mean_short"}
 
 
-def fmt_basis(value: float | None, basis: str, lang: str) -> str:
-    """A comparison number in its basis: per 1,000, a percentage, or an absolute count."""
+def fmt_basis(value: float | None, basis: str, lang: str, mean: bool = False) -> str:
+    """A comparison number in its basis: per 1,000, a percentage, or an absolute count. A mean per gemeente of
+    small counts keeps a decimal: 74 locations over 390 gemeenten is 0,2 per gemeente, not 0."""
     if basis == "rate":
         return fmt_rate(value, lang)
     if basis == "pct":
         return fmt_value(value, "procent", lang)
-    return fmt_number(value, lang)
+    small_mean = mean and value is not None and abs(value) < 100
+    return fmt_number(value, lang, 1 if small_mean else 0)
 
 
 def profile_rows(rows: list[dict], indicators: pl.DataFrame, lang: str) -> list[dict]:
@@ -43,10 +45,10 @@ def profile_rows(rows: list[dict], indicators: pl.DataFrame, lang: str) -> list[
                 "value": c.gemeente_abs,
                 "value_text": fmt_value(c.gemeente_abs, info.get("unit", ""), lang),
                 "gemeente": fmt_basis(c.gemeente, c.basis, lang),
-                "provincie": fmt_basis(c.provincie, c.basis, lang),
+                "provincie": fmt_basis(c.provincie, c.basis, lang, mean=True),
                 # The class size is in the note under the table; the column must stay narrow.
-                "peers": fmt_basis(c.peers, c.basis, lang),
-                "nederland": fmt_basis(c.national, c.basis, lang),
+                "peers": fmt_basis(c.peers, c.basis, lang, mean=True),
+                "nederland": fmt_basis(c.national, c.basis, lang, mean=True),
                 "basis": t(SHORT_BASIS_KEYS[c.basis], lang),
                 "gemeente_basis_value": c.gemeente,
                 "provincie_basis_value": c.provincie,

@@ -54,7 +54,7 @@ COLUMNS = {
 for theme in data.PROFILE_THEMES:
     st.subheader(t("Theme_" + theme, lang))
     if theme != "context":
-        sections.freshness(theme, lang=lang)
+        sections.freshness(theme, lang=lang, level="gemeente")
     part = profile.filter(pl.col("theme") == theme) if profile.height else profile
     if part.height == 0:
         widgets.empty_state(t("empty_theme_any", lang, theme=t("theme_" + theme, lang)), cache.get(data.gaps, theme))
@@ -75,7 +75,7 @@ for theme in data.PROFILE_THEMES:
     )
     cols[2].metric(
         f"{t('gm_compare_peer_short', lang)} (n={comparison.peer_count})",
-        profile_table.fmt_basis(comparison.peers, comparison.basis, lang),
+        profile_table.fmt_basis(comparison.peers, comparison.basis, lang, mean=True),
         help=t("gm_compare_peer", lang),
         width=150,
     )

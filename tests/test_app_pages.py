@@ -689,9 +689,19 @@ def test_every_theme_says_how_old_its_newest_figure_is(built_warehouse: Path) ->
         )
         newest = max(period_end(start, kind) for start, kind in held)
         age = fmt_age(newest, date.today(), "nl")
-        lines = {f"{period_label(s, k, 'nl')} ({age})" for s, k in held if period_end(s, k) == newest}
+        lines = {f"{period_label(s, k, 'nl')} ({age};" for s, k in held if period_end(s, k) == newest}
         assert any(line in c for c in captions(at) for line in lines), (stem, lines, captions(at)[:3])
         assert "geleden" in age
+
+
+def test_the_gemeente_page_says_how_old_the_newest_figure_per_gemeente_is() -> None:
+    """The newest 'opvang' figure is a national count of 2018; per gemeente it is 3 November 2015. The Gemeente
+    page says the latter, and the theme pages say what the newest figure is."""
+    at = open_page("gemeente", gm="GM0363")
+    assert_clean(at)
+    assert any(c.startswith("Nieuwste cijfer per gemeente over opvang: 3 november 2015 (") for c in captions(at))
+    at = open_page("opvang")
+    assert any("Nieuwste cijfer over opvang: 2018 (" in c and "heel Nederland)" in c for c in captions(at))
 
 
 def test_period_end_is_the_start_of_the_next_period() -> None:
@@ -733,3 +743,13 @@ def test_trend_lines_have_room_above_their_highest_point() -> None:
     for spec in trends:
         highest = max(v for trace in spec["data"] for v in trace["y"] if v is not None)
         assert spec["layout"]["yaxis"]["range"][1] >= highest * 1.05
+
+
+def test_english_tables_write_english_numbers_whatever_the_browser() -> None:
+    """A Dutch browser's locale gave '3.000' in the English view; English pages now pin 1,234.5."""
+    at = open_page("opvang", lang="en")
+    assert_clean(at)
+    columns = _number_columns(at)
+    assert columns
+    for label, config, _ in columns:
+        assert config.get("format") in {"%,d", "%,.1f", "%,.2f"}, (label, config)

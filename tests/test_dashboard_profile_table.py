@@ -51,3 +51,12 @@ def test_fmt_basis() -> None:
     assert fmt_basis(45.93, "pct", "nl") == "45,9%"
     assert fmt_basis(1234.0, "abs", "nl") == "1.234" and fmt_basis(1234.0, "abs", "en") == "1,234"
     assert profile_frame([]).height == 0
+
+
+def test_a_mean_of_small_counts_keeps_a_decimal(wh: Warehouse) -> None:
+    """COA locations: about 74 over some 390 gemeenten is 0,2 per gemeente, which '0' would hide."""
+    rows = {r["indicator_id"]: r for r in profile_rows(data.profile(wh, "GM0363"), data.indicators(wh), "nl")}
+    c = rows["coa_locaties"]["_comparison"]
+    assert c.basis == "abs" and 0 < c.national < 1
+    assert rows["coa_locaties"]["nederland"] == fmt_basis(c.national, "abs", "nl", mean=True) != "0"
+    assert fmt_basis(0.19, "abs", "nl", mean=True) == "0,2" and fmt_basis(68_000.4, "abs", "nl", mean=True) == "68.000"

@@ -56,19 +56,24 @@ def token_label(token: str, lang: str) -> str:
     return period_label(parsed[0], parsed[1], lang) if parsed else token
 
 
-def freshness_text(theme: str, lang: str) -> str:
-    """How old the theme's newest figure is, so nobody takes a 2016 figure for today's."""
-    latest = cache.get(data.theme_latest, theme)
+def freshness_text(theme: str, lang: str, level: str | None = None) -> str:
+    """How old the theme's newest figure is and what it is, so nobody takes a 2016 figure for today's, nor a
+    national count for a figure per gemeente."""
+    latest = cache.get(data.theme_latest, theme, level)
     theme_text = t("theme_" + theme, lang)
     if latest is None:
         return t("fresh_none", lang, theme=theme_text)
-    start, period_type = latest
+    start, period_type, indicator_id, at = latest
     age = fmt_age(period_end(start, period_type), date.today(), lang)
-    return t("fresh_theme", lang, theme=theme_text, period=period_label(start, period_type, lang), age=age)
+    what = indicator_label(indicator_id, lang)
+    if level is None:
+        what = f"{what}, {t('fresh_at_' + at, lang)}" if at in ("land", "provincie", "gemeente") else what
+    key = "fresh_theme_level" if level else "fresh_theme"
+    return t(key, lang, theme=theme_text, period=period_label(start, period_type, lang), age=age, what=what)
 
 
-def freshness(*themes: str, lang: str) -> None:
-    st.caption(" ".join(freshness_text(theme, lang) for theme in themes))
+def freshness(*themes: str, lang: str, level: str | None = None) -> None:
+    st.caption(" ".join(freshness_text(theme, lang, level) for theme in themes))
 
 
 # --- selectors ---------------------------------------------------------------------------------------------

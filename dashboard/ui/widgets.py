@@ -309,16 +309,22 @@ def value_kind(unit: str) -> str:
 def table(frame: pl.DataFrame, columns: Mapping[str, tuple[str, str]], key: str, height: int | str = "auto") -> None:
     """Show ``columns`` {name: (label, kind)} of ``frame``; kind: text | int | rate | pct | date | link.
 
-    Numbers are rounded here and shown in the reader's own number format (``localized``: 445,5 in a Dutch
-    browser); a percentage says '%' in its header, since a printf pattern would write 445.5% in every language.
+    Numbers are rounded here. On a Dutch page they are shown in the browser's own format (``localized``: 445,5 in
+    a Dutch browser), on an English page always as 1,234.5; a percentage says '%' in its header, since a printf
+    pattern would write 445.5% in every language.
     """
     present = [c for c in columns if c in frame.columns]
     config = {}
+    english = lang() == "en"
     for column in present:
         label, kind = columns[column]
         if kind in DECIMALS:
             shown_label = f"{label} (%)" if kind == "pct" and "%" not in label else label
-            config[column] = st.column_config.NumberColumn(shown_label, format="localized")
+            # Dutch: the browser's own format (1.234,5 in a Dutch browser; a printf pattern cannot write a
+            # decimal comma). English: always 1,234.5, also in a Dutch browser.
+            decimals = DECIMALS[kind]
+            number_format = (f"%,.{decimals}f" if decimals else "%,d") if english else "localized"
+            config[column] = st.column_config.NumberColumn(shown_label, format=number_format)
         elif kind == "date":
             config[column] = st.column_config.DateColumn(label)
         elif kind == "link":
