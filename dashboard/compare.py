@@ -22,6 +22,7 @@ from dashboard.lookup import (
     provincie_of,
     region_names,
     region_options,
+    source_index,
     theme_indicators,
 )
 from dashboard.values import population, values
@@ -50,6 +51,7 @@ class Comparison:
     # A gemeente that did not exist yet in the period's year: its value is built from the gemeenten it was
     # formed from (code, name, share of their area that lies in it), through the crosswalk.
     predecessors: list[tuple[str, str, float]] = field(default_factory=list)
+    listed_only: bool = False  # a selection: means and peers are over the gemeenten the source names
 
 
 def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, code: str) -> Comparison | None:
@@ -67,6 +69,13 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
     peer_codes = [c for c in metrics.peers(pop_all, code) if c not in predecessors]
     everyone = _complete(wh, gm, info, region_year, period.year)
     zero_filled = everyone.height > gm.height
+    # A selection (absence not declared zero) that leaves gemeenten out: its means and peers are over the
+    # gemeenten it names, and the page says so.
+    listed_only = (
+        info.get("aggregation") == "sum"
+        and not zero_filled
+        and everyone.height < len(region_names(wh, "gemeente", region_year))
+    )
     peer_rows = everyone.filter(pl.col("code").is_in(peer_codes))
 
     if info.get("per_1000") and gm["rate"].is_not_null().any():
@@ -120,6 +129,7 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
         pop_sources,
         zero_filled,
         carried.predecessors if carried is not None else [],
+        listed_only,
     )
 
 
@@ -175,12 +185,14 @@ def _provincie_today(wh: Warehouse, code: str) -> str | None:
 
 
 def _complete(wh: Warehouse, gm: pl.DataFrame, info: dict, region_year: int, year: int) -> pl.DataFrame:
-    """For a 'sum' indicator, every gemeente of the region year, 0 where the source lists none.
-
-    The provincie and land totals are sums in which an unlisted gemeente adds nothing; peers and means are
-    taken over the same complete set so all four numbers on the Gemeente page agree with each other.
+    """For a 'sum' indicator whose source declares that absence means zero (a complete list), every gemeente of
+    the region year, 0 where the source lists none: its totals are sums in which an unlisted gemeente adds
+    nothing, and peers and means are taken over the same set so the four numbers on the Gemeente page agree.
+    Any other source (a selection, or nothing declared) stays as it is: an unlisted gemeente has no figure.
     """
-    if info.get("aggregation") != "sum":
+    if info.get("aggregation") != "sum" or gm.height == 0:
+        return gm
+    if source_index(wh).get(gm["source_id"][0], {}).get("absent") != "zero":
         return gm
     names = region_names(wh, "gemeente", region_year)
     missing = sorted(set(names) - set(gm["code"].to_list()))

@@ -139,6 +139,7 @@ def _source_rows(specs: list[SourceSpec], checksums: dict[str, str], sizes: dict
             "file": s.path,
             "status": s.status,
             "notes": s.notes,
+            "absent": s.absent,
         }
         for s in specs
     ]
@@ -158,6 +159,7 @@ def _source_rows(specs: list[SourceSpec], checksums: dict[str, str], sizes: dict
             "file": pl.String,
             "status": pl.String,
             "notes": pl.String,
+            "absent": pl.String,
         },
     )
 
@@ -207,7 +209,8 @@ def build(
             tagged[name].append(harmonise.Tagged(spec.id, rank, frame))
 
     crosswalk = _cached_crosswalk(snapshot, checksums, code, cache)
-    tables = _harmonised_tables(tagged, crosswalk)
+    zero_sources = {s.id for s in specs if s.absent == "zero"}
+    tables = _harmonised_tables(tagged, crosswalk, zero_sources)
     indicators, gaps = _catalogue_frames()
     tables["source"] = _source_rows(specs, checksums, sizes)
     tables["indicator"] = indicators
@@ -224,7 +227,9 @@ def build(
     return report
 
 
-def _harmonised_tables(tagged: dict[str, list[harmonise.Tagged]], crosswalk: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def _harmonised_tables(
+    tagged: dict[str, list[harmonise.Tagged]], crosswalk: pl.DataFrame, zero_sources: set[str]
+) -> dict[str, pl.DataFrame]:
     from etl.model import empty
 
     regions = harmonise.first_by_rank(tagged["regions"], ["code", "year"], empty("regions")).drop("source_id")
@@ -257,7 +262,7 @@ def _harmonised_tables(tagged: dict[str, list[harmonise.Tagged]], crosswalk: pl.
         "crosswalk": crosswalk,
         "observation": observations,
         "observation_rate": derive.rates(observations),
-        "observation_carried": derive.carried(observations, regions, crosswalk),
+        "observation_carried": derive.carried(observations, regions, crosswalk, zero_sources),
         "coa_location": coa,
         "asylum_nationality": nationality,
     }

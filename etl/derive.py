@@ -113,12 +113,14 @@ def ratios(observations: pl.DataFrame) -> pl.DataFrame:
     return found.join(observations.select(KEY), on=KEY, how="anti")
 
 
-def carried(observations: pl.DataFrame, regions: pl.DataFrame, crosswalk: pl.DataFrame) -> pl.DataFrame:
+def carried(
+    observations: pl.DataFrame, regions: pl.DataFrame, crosswalk: pl.DataFrame, zero_sources: set[str] = frozenset()
+) -> pl.DataFrame:
     """Figures of gemeenten that did not exist yet in a period's region year, built from the gemeenten of that
     year they were formed from: the sum of each predecessor's value times the share of its area that lies in
-    the new gemeente. For a 'sum' indicator a predecessor the source does not list counts as 0, as in the
-    source's own totals (``inputs_listed`` says how many it lists); a declared ratio divides the carried
-    numerator by the carried denominator."""
+    the new gemeente. A predecessor the source does not list counts as 0 only where the source declares that
+    absence means zero (``zero_sources``; ``inputs_listed`` says how many it lists); otherwise the new gemeente
+    gets no figure. A declared ratio divides the carried numerator by the carried denominator."""
     gemeenten = regions.filter(pl.col("level") == "gemeente").select(
         pl.col("code").alias("to_code"), pl.col("year").alias("from_year")
     )
@@ -126,7 +128,9 @@ def carried(observations: pl.DataFrame, regions: pl.DataFrame, crosswalk: pl.Dat
     links = crosswalk.join(gemeenten, on=["to_code", "from_year"], how="anti")
     if links.height == 0:
         return pl.DataFrame(schema=CARRIED)
-    return _with_rates(_carried_values(observations, links))
+    found = _carried_values(observations, links)
+    honest = found.filter(pl.col("source_id").is_in(list(zero_sources)) | (pl.col("inputs_listed") == pl.col("inputs")))
+    return _with_rates(honest)
 
 
 def _carried_values(observations: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:

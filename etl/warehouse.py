@@ -19,7 +19,10 @@ CREATE TABLE source (
     bytes           BIGINT NOT NULL,
     file            VARCHAR NOT NULL,
     status          VARCHAR NOT NULL CHECK (status IN ('official', 'unofficial', 'derived')),
-    notes           VARCHAR
+    notes           VARCHAR,
+    -- What a region the source does not list means: 'zero' (a complete list of everything there is) or
+    -- 'unknown' (a selection); NULL: not declared, read as unknown.
+    absent          VARCHAR CHECK (absent IN ('zero', 'unknown'))
 );
 CREATE TABLE region (
     code   VARCHAR NOT NULL,

@@ -16,7 +16,9 @@ sources = cache.get(data.sources)
 avail = cache.get(data.availability)
 
 st.subheader(t("br_sources", lang))
-shown = with_text(sources, "status", lambda s: t(f"status_{s}", lang), "status_text").with_columns(
+shown = with_text(sources, "status", lambda s: t(f"status_{s}", lang), "status_text")
+# What a region the source leaves out means, as the source (its recipe) declares it: 0, or no known figure.
+shown = with_text(shown, "absent", lambda a: t(f"absent_{a or 'unknown'}", lang), "absent_text").with_columns(
     pl.col("retrieved_at").dt.date().cast(pl.String).fill_null(t("retrieved_unknown", lang)).alias("retrieved_text"),
     pl.col("table_id").fill_null("–"),
 )
@@ -31,6 +33,7 @@ widgets.table(
         "retrieved_text": (t("col_retrieved", lang), "text"),
         "sha256": (t("col_checksum", lang), "text"),
         "status_text": (t("col_status", lang), "text"),
+        "absent_text": (t("col_absent", lang), "text"),
         "url": (t("col_url", lang), "link"),
         "file": (t("col_file", lang), "text"),
         "notes": (t("col_notes", lang), "text"),

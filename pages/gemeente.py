@@ -111,7 +111,14 @@ for theme in data.PROFILE_THEMES:
     ]
     if definitions:
         st.caption("  \n".join(definitions))
-    mapped = next((r["_comparison"] for r in table_rows if r["theme"] == theme and r["_comparison"].predecessors), None)
+    mapped = next(
+        (
+            r["_comparison"]
+            for r in table_rows
+            if r["theme"] == theme and r["_comparison"].predecessors and r["_comparison"].gemeente_abs is not None
+        ),
+        None,
+    )
     if mapped is not None:
         parts = ", ".join(
             label if weight > 0.995 else f"{label} ({fmt_number(weight * 100, lang)}%)"
@@ -122,6 +129,11 @@ for theme in data.PROFILE_THEMES:
             st.caption(t("gm_area_share", lang, name=name))
     if any(r["_comparison"].zero_filled for r in table_rows if r["theme"] == theme):
         st.caption(t("zero_filled_note", lang))
+    selections = [r["indicator"] for r in table_rows if r["theme"] == theme and r["_comparison"].listed_only]
+    if selections:
+        # The source is a selection: a gemeente it does not name has no known figure, and the comparison
+        # columns are over the gemeenten it does name.
+        st.caption(t("listed_only_note", lang, indicators=", ".join(selections)))
     if comparison.peer_band is not None:
         st.caption(
             t(

@@ -240,16 +240,20 @@ def test_a_merged_gemeente_shows_its_predecessors_figures(built_warehouse: Path)
 
 
 def test_shares_by_area_are_named_as_estimates(built_warehouse: Path) -> None:
-    """Gooise Meren (2016) in the 2015 COA snapshot: Bussum and Naarden wholly, Muiden by its area share."""
-    muiden = sql(
+    """Midden-Groningen (2018) in the 2016 housing table: Hoogezand-Sappemeer and Menterwolde wholly, Slochteren
+    by its area share."""
+    parts = sql(
         built_warehouse,
-        "SELECT weight FROM crosswalk WHERE from_code = 'GM0424' AND from_year = 2015 AND to_code = 'GM1942'",
-    )[0][0]
-    assert 0.5 < muiden < 1
-    at = open_page("gemeente", gm="GM1942")
+        """SELECT r.name, x.weight FROM crosswalk x JOIN region r ON r.code = x.from_code AND r.year = 2016
+           WHERE x.from_year = 2016 AND x.to_code = 'GM1952' ORDER BY x.weight DESC, r.name""",
+    )
+    partial = [(name, weight) for name, weight in parts if weight < 0.995]
+    assert len(parts) == 3 and len(partial) == 1
+    at = open_page("gemeente", gm="GM1952")
     assert_clean(at)
-    note = next(c for c in captions(at) if "bestond in 2015 nog niet" in c)
-    assert "Bussum" in note and "Naarden" in note and f"Muiden ({fmt_number(muiden * 100)}%)" in note
+    note = next(c for c in captions(at) if "bestond in 2016 nog niet" in c)
+    name, weight = partial[0]
+    assert all(n in note for n, _ in parts) and f"{name} ({fmt_number(weight * 100)}%)" in note
     assert any("naar oppervlakte" in c for c in captions(at))
 
 
@@ -405,13 +409,15 @@ def test_vergelijk_accepts_a_gemeente_without_data_and_says_so(built_warehouse: 
 
 
 def test_vergelijk_treats_a_later_gemeente_without_listed_predecessors_like_one_without_data() -> None:
-    """Neither Amsterdam nor Bussum, Naarden and Muiden (now Gooise Meren) are in the 2015 COA file: both are
-    "no data" here, not one of them 0; Land van Cuijk's predecessors are listed and it gets a bar."""
-    at = open_page("vergelijk", level="gemeente", indicator="coa_plaatsen", gm="GM1982,GM1942,GM0363")
+    """The 2015 COA list is a selection. Amsterdam is not in it; of Land van Cuijk's and Gooise Meren's
+    predecessors not all are: all three are "no data" here, none of them 0. Westerwolde's two predecessors are
+    both listed and it gets a bar."""
+    at = open_page("vergelijk", level="gemeente", indicator="coa_plaatsen", gm="GM1982,GM1942,GM0363,GM1950")
     assert_clean(at)
     bars = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "bar"][0]
-    assert list(bars["y"]) == ["Land van Cuijk"]
-    assert any(c.startswith("Geen gegevens") and "Gooise Meren" in c and "Amsterdam" in c for c in captions(at))
+    assert list(bars["y"]) == ["Westerwolde"]
+    nodata = next(c for c in captions(at) if c.startswith("Geen gegevens"))
+    assert all(name in nodata for name in ("Land van Cuijk", "Gooise Meren", "Amsterdam"))
 
 
 def test_vergelijk_with_no_values_says_so_instead_of_drawing_empty_axes() -> None:
@@ -440,11 +446,11 @@ def test_vergelijk_carries_a_later_gemeente_back_through_its_predecessors(built_
 
 def test_vergelijk_says_formed_later_only_of_gemeenten_formed_later() -> None:
     """Summed per gemeente from a list of locations is 'derived' too, but Amsterdam existed in 2015: no note."""
-    at = open_page("vergelijk", level="gemeente", indicator="coa_plaatsen", gm="GM0363,GM0344,GM1980")
+    at = open_page("vergelijk", level="gemeente", indicator="coa_plaatsen", gm="GM0363,GM0344,GM1950")
     assert_clean(at)
     notes = [c for c in captions(at) if "nog niet" in c]
     assert notes and all("Amsterdam" not in c and "Utrecht" not in c for c in notes)
-    assert any("Dijk en Waard" in c for c in notes)
+    assert any("Westerwolde" in c for c in notes)
 
 
 def test_embed_chart_of_a_national_series() -> None:
@@ -753,3 +759,11 @@ def test_english_tables_write_english_numbers_whatever_the_browser() -> None:
     assert columns
     for label, config, _ in columns:
         assert config.get("format") in {"%,d", "%,.1f", "%,.2f"}, (label, config)
+
+
+def test_bronnen_says_what_an_unlisted_gemeente_means_per_source() -> None:
+    at = open_page("bronnen")
+    assert_clean(at)
+    sources = at.dataframe[0].value
+    by_id = dict(zip(sources["title"], sources["absent_text"], strict=True))
+    assert by_id["Asielzoekerscentra (csWeb-laag 'azc', Vluchtelingen in kaart)"] == "geen bekend cijfer"

@@ -197,7 +197,9 @@ def test_profile_covers_every_theme_the_warehouse_holds(wh: Warehouse) -> None:
     assert not realisatie or realisatie[0]["period_type"] == "half"
 
 
-def test_unlisted_gemeente_counts_as_zero_like_the_totals(wh: Warehouse, built_warehouse: Path) -> None:
+def test_a_gemeente_a_selection_does_not_name_has_no_figure(wh: Warehouse, built_warehouse: Path) -> None:
+    """TNO's COA list is a selection (absent: unknown): a gemeente it does not name gets no figure, not 0; the
+    country's rate is still the listed total over all inhabitants."""
     period, kind = _coa_period(wh)
     code, year = sql(
         built_warehouse,
@@ -207,7 +209,8 @@ def test_unlisted_gemeente_counts_as_zero_like_the_totals(wh: Warehouse, built_w
         [period.year],
     )[0]
     c = data.compare(wh, "coa_plaatsen", period, kind, code)
-    assert c.zero_filled and c.gemeente == 0 and c.gemeente_abs == 0
+    assert not c.zero_filled and c.listed_only
+    assert c.gemeente is None and c.gemeente_abs is None
     total, population = sql(
         built_warehouse,
         """SELECT o.value, p.value FROM observation o JOIN observation p ON p.region_code = o.region_code
@@ -219,35 +222,46 @@ def test_unlisted_gemeente_counts_as_zero_like_the_totals(wh: Warehouse, built_w
 
 
 def test_rate_of_a_merged_gemeente_divides_shared_sums(wh: Warehouse, built_warehouse: Path) -> None:
-    """Land van Cuijk in the 2015 COA snapshot: places and population of its predecessors, each counted with
-    its crosswalk share, then per 1,000 inhabitants; provincie from today's division."""
+    """Westerwolde (2018) in the 2015 COA snapshot: places and population of its two predecessors, both listed,
+    then per 1,000 inhabitants; provincie from today's division."""
     period, kind = sql(
         built_warehouse, "SELECT DISTINCT period, period_type FROM observation WHERE indicator_id = 'coa_plaatsen'"
     )[0]
-    c = data.compare(wh, "coa_plaatsen", period, kind, "GM1982")
+    c = data.compare(wh, "coa_plaatsen", period, kind, "GM1950")
     places, people = sql(
         built_warehouse,
-        """SELECT sum(x.weight * coalesce(o.value, 0)), sum(x.weight * p.value) FROM crosswalk x
-           LEFT JOIN observation o ON o.region_code = x.from_code AND o.region_year = x.from_year
+        """SELECT sum(x.weight * o.value), sum(x.weight * p.value) FROM crosswalk x
+           JOIN observation o ON o.region_code = x.from_code AND o.region_year = x.from_year
                 AND o.indicator_id = 'coa_plaatsen'
            JOIN observation p ON p.region_code = x.from_code AND p.region_year = x.from_year
                 AND p.indicator_id = 'bevolking' AND p.period = DATE '2015-01-01'
-           WHERE x.to_code = 'GM1982' AND x.from_year = 2015""",
+           WHERE x.to_code = 'GM1950' AND x.from_year = 2015""",
     )[0]
     assert places > 0
     assert c.basis == "rate" and c.gemeente_abs == pytest.approx(places)
     assert c.gemeente == pytest.approx(places / people * 1000)
-    assert c.provincie_code == "PV30" and c.provincie is not None
-    assert {name for _, name, _ in c.predecessors} >= {"Boxmeer", "Cuijk", "Grave"}
+    assert c.provincie_code == "PV20" and c.provincie is not None
+    assert {name for _, name, _ in c.predecessors} == {"Bellingwedde", "Vlagtwedde"}
     # Similar gemeenten: the size class of the predecessors together, the predecessors themselves excluded.
     band = metrics.size_band(people)
     assert c.peer_band == band and c.peer_count > 0
+    # Peers among the gemeenten the selection names (it is no complete list).
+    listed = {
+        code
+        for (code,) in sql(
+            built_warehouse,
+            "SELECT region_code FROM observation WHERE indicator_id = 'coa_plaatsen' AND region_code LIKE 'GM%'",
+        )
+    }
     peers_2015 = sql(
         built_warehouse,
         "SELECT region_code, value FROM observation WHERE indicator_id = 'bevolking' AND period = DATE '2015-01-01' "
         "AND region_code LIKE 'GM%'",
     )
-    assert c.peer_count == sum(1 for code, pop in peers_2015 if metrics.size_band(pop) == band)
+    predecessors = {"GM0007", "GM0048"}
+    assert c.peer_count == sum(
+        1 for code, pop in peers_2015 if metrics.size_band(pop) == band and code in listed - predecessors
+    )
     # A gemeente that existed keeps its own figure: no predecessors.
     assert data.compare(wh, "coa_plaatsen", period, kind, "GM0268").predecessors == []
 

@@ -54,9 +54,11 @@ def test_fmt_basis() -> None:
 
 
 def test_a_mean_of_small_counts_keeps_a_decimal(wh: Warehouse) -> None:
-    """COA locations: about 74 over some 390 gemeenten is 0,2 per gemeente, which '0' would hide."""
+    """A mean per gemeente of COA locations is about 1 (over the gemeenten the list names): '1' would hide the
+    fraction, and 0,19 (over all gemeenten) would have shown as '0'."""
     rows = {r["indicator_id"]: r for r in profile_rows(data.profile(wh, "GM0363"), data.indicators(wh), "nl")}
     c = rows["coa_locaties"]["_comparison"]
-    assert c.basis == "abs" and 0 < c.national < 1
-    assert rows["coa_locaties"]["nederland"] == fmt_basis(c.national, "abs", "nl", mean=True) != "0"
+    assert c.basis == "abs" and 0 < c.national < 10
+    assert rows["coa_locaties"]["nederland"] == fmt_basis(c.national, "abs", "nl", mean=True)
+    assert "," in rows["coa_locaties"]["nederland"]
     assert fmt_basis(0.19, "abs", "nl", mean=True) == "0,2" and fmt_basis(68_000.4, "abs", "nl", mean=True) == "68.000"

@@ -110,6 +110,7 @@ REGIONS = regions([("GM0001", 2015), ("GM0002", 2015), ("GM0003", 2015), ("GM999
 
 
 def test_a_gemeente_formed_later_gets_its_predecessors_shares_with_their_population_and_rate() -> None:
+    """A source that declares absence zero (a complete list): an unlisted predecessor adds 0."""
     frame = obs(
         [
             ("coa_plaatsen", "GM0001", 2015, Y2015, "year", 30.0),  # GM0002 not listed: 0, as in the totals
@@ -118,7 +119,7 @@ def test_a_gemeente_formed_later_gets_its_predecessors_shares_with_their_populat
             ("bevolking", "GM0003", 2015, Y2015, "year", 5_000.0),
         ]
     )
-    carried = derive.carried(frame, REGIONS, CROSSWALK)
+    carried = derive.carried(frame, REGIONS, CROSSWALK, {"src"})
     assert set(carried["region_code"]) == {"GM9999"}  # GM0003 existed in 2015: never its neighbours' figure
     places = carried.filter(pl.col("indicator_id") == "coa_plaatsen").row(0, named=True)
     assert places["value"] == pytest.approx(30.0)
@@ -136,9 +137,23 @@ def test_no_carried_rate_when_a_predecessor_has_no_population() -> None:
             ("bevolking", "GM0001", 2015, Y2015, "year", 10_000.0),
         ]
     )
-    places = derive.carried(frame, REGIONS, CROSSWALK).filter(pl.col("indicator_id") == "coa_plaatsen")
+    places = derive.carried(frame, REGIONS, CROSSWALK, {"src"}).filter(pl.col("indicator_id") == "coa_plaatsen")
     assert places["value"].to_list() == [pytest.approx(30.0)]
     assert places["rate"].to_list() == [None]
+
+
+def test_a_selection_that_leaves_a_predecessor_out_gives_no_carried_figure() -> None:
+    """Absence is zero only where the source says so: from a selection, GM9999's figure is unknown."""
+    frame = obs(
+        [
+            ("coa_plaatsen", "GM0001", 2015, Y2015, "year", 30.0),
+            ("bevolking", "GM0001", 2015, Y2015, "year", 10_000.0),
+            ("bevolking", "GM0002", 2015, Y2015, "year", 30_000.0),
+        ]
+    )
+    carried = derive.carried(frame, REGIONS, CROSSWALK)  # no source declared zero
+    assert carried.filter(pl.col("indicator_id") == "coa_plaatsen").height == 0
+    assert carried.filter(pl.col("indicator_id") == "bevolking")["value"].to_list() == [pytest.approx(20_000.0)]
 
 
 def test_a_carried_ratio_divides_the_carried_parts() -> None:
@@ -213,21 +228,29 @@ def test_every_derived_figure_says_how_it_was_computed(con) -> None:
     assert published == 0
 
 
-def test_dijk_en_waard_2015_places_are_carried_from_its_predecessors(con) -> None:
-    """GM1980 (formed 2022 from Heerhugowaard GM0398 and Langedijk GM0416) in November 2015."""
+def test_westerwolde_2015_places_are_carried_and_dijk_en_waard_has_none(con) -> None:
+    """TNO's list of COA locations is a selection (absence unknown). Westerwolde (GM1950, 2018) was formed from
+    Bellingwedde (GM0007) and Vlagtwedde (GM0048), both listed: its November 2015 places are theirs, with a rate
+    over their population. Dijk en Waard (GM1980): Langedijk is not listed, so no figure at all."""
     value, rate, population, computed_from = con.execute(
         """SELECT value, rate, population, computed_from FROM observation_carried
-           WHERE indicator_id = 'coa_plaatsen' AND region_code = 'GM1980' AND from_year = 2015"""
+           WHERE indicator_id = 'coa_plaatsen' AND region_code = 'GM1950' AND from_year = 2015"""
     ).fetchall()[0]
     parts = con.execute(
-        """SELECT sum(coalesce(o.value, 0) * c.weight), sum(p.value * c.weight)
+        """SELECT sum(o.value * c.weight), sum(p.value * c.weight), count(o.value), count(*)
            FROM crosswalk c
            LEFT JOIN observation o ON o.region_code = c.from_code AND o.region_year = 2015
                 AND o.indicator_id = 'coa_plaatsen'
            JOIN observation p ON p.region_code = c.from_code AND p.region_year = 2015
                 AND p.indicator_id = 'bevolking' AND p.period = '2015-01-01'
-           WHERE c.from_year = 2015 AND c.to_code = 'GM1980'"""
+           WHERE c.from_year = 2015 AND c.to_code = 'GM1950'"""
     ).fetchall()[0]
+    assert parts[2] == parts[3] == 2
     assert value == pytest.approx(parts[0]) and population == pytest.approx(parts[1])
     assert rate == pytest.approx(value / population * 1000)
-    assert computed_from.startswith("GM0398 x 1.0 + GM0416 x 1.0")
+    assert computed_from == "GM0007 x 1.0 + GM0048 x 1.0"
+    assert con.execute("SELECT absent FROM source WHERE id = 'tno_coa_locaties_2015'").fetchall() == [("unknown",)]
+    none = con.execute(
+        "SELECT count(*) FROM observation_carried WHERE indicator_id = 'coa_plaatsen' AND region_code = 'GM1980'"
+    ).fetchall()[0][0]
+    assert none == 0
