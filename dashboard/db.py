@@ -212,6 +212,29 @@ class Warehouse:
             [code],
         )
 
+    def revisions(self) -> pl.DataFrame:
+        """The revision log, newest build first (empty for a warehouse built before the log existed)."""
+        present = self.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'revision'")["n"][0]
+        if not present:
+            return pl.DataFrame(
+                schema={
+                    "built_at": pl.Datetime("us"),
+                    "source_id": pl.String,
+                    "indicator_id": pl.String,
+                    "region_code": pl.String,
+                    "region_year": pl.Int32,
+                    "period": pl.Date,
+                    "period_type": pl.String,
+                    "change": pl.String,
+                    "old_value": pl.Float64,
+                    "new_value": pl.Float64,
+                }
+            )
+        return self.query(
+            """SELECT * FROM revision
+               ORDER BY built_at DESC, source_id, indicator_id, region_code, period, period_type"""
+        )
+
     def all_observations(self) -> pl.DataFrame:
         return self.query(
             """SELECT o.indicator_id, o.region_code, o.region_year, coalesce(r.name, o.region_code) AS region_name,

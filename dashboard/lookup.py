@@ -239,6 +239,10 @@ def build_info(wh: Warehouse) -> dict[str, str]:
     return wh.build_info()
 
 
+def revisions(wh: Warehouse) -> pl.DataFrame:
+    return wh.revisions()
+
+
 def all_observations(wh: Warehouse) -> pl.DataFrame:
     return wh.all_observations()
 

@@ -21,6 +21,7 @@ from etl.crosswalk import boundary_layers, build_crosswalk, with_surviving_codes
 from etl.errors import InputError, WarehouseCheckError
 from etl.model import SCHEMAS, ParseResult
 from etl.progress import steps
+from etl.revisions import record as record_revisions
 from etl.sources import ParseContext, SourceSpec, all_specs, sha256_file
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,6 +49,7 @@ class BuildReport:
     parsed: list[str] = field(default_factory=list)  # source ids parsed anew
     cached: list[str] = field(default_factory=list)  # source ids read from the parse cache
     rows: dict[str, int] = field(default_factory=dict)
+    revisions: dict[str, int] = field(default_factory=dict)  # figures added, changed, removed since the last build
 
 
 def code_fingerprint() -> str:
@@ -215,13 +217,11 @@ def build(
     tables["source"] = _source_rows(specs, checksums, sizes)
     tables["indicator"] = indicators
     tables["data_gap"] = gaps
+    built_at = datetime.now(UTC).isoformat(timespec="seconds")
     tables["build_info"] = pl.DataFrame(
-        {
-            "key": ["fingerprint", "built_at", "snapshot", "code"],
-            "value": [fingerprint, datetime.now(UTC).isoformat(timespec="seconds"), str(snapshot), code],
-        }
+        {"key": ["fingerprint", "built_at", "snapshot", "code"], "value": [fingerprint, built_at, str(snapshot), code]}
     )
-    _write_atomically(out, tables)
+    report.revisions = _write_atomically(out, tables, built_at)
     report.rows = {name: frame.height for name, frame in tables.items()}
     report.seconds = time.perf_counter() - started
     return report
@@ -268,8 +268,9 @@ def _harmonised_tables(
     }
 
 
-def _write_atomically(out: Path, tables: dict[str, pl.DataFrame]) -> None:
-    """Write a complete new file next to ``out``, validate it, then rename it over ``out``."""
+def _write_atomically(out: Path, tables: dict[str, pl.DataFrame], built_at: str) -> dict[str, int]:
+    """Write a complete new file next to ``out`` with its revision log against ``out``, validate it, then rename
+    it over ``out``. Returns the number of figures added, changed and removed."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -278,11 +279,14 @@ def _write_atomically(out: Path, tables: dict[str, pl.DataFrame]) -> None:
             warehouse.create(con)
             for name in warehouse.TABLES:
                 warehouse.insert(con, name, tables[name])
+            # The timestamp without its zone: the column is a plain TIMESTAMP (UTC).
+            revisions = record_revisions(con, out, built_at.removesuffix("+00:00"))
             failures = check.run_checks(con)
             if failures:
                 raise WarehouseCheckError("new warehouse failed validation:\n- " + "\n- ".join(failures))
             con.execute("CHECKPOINT")
         os.replace(tmp, out)
+        return revisions
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)

@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 for table, n in report.rows.items():
                     print(f"  {table:<20} {n:>9,}")
+                if any(report.revisions.values()):
+                    changes = ", ".join(f"{n:,} {kind}" for kind, n in report.revisions.items())
+                    print(f"  revisions since the previous warehouse: {changes}")
             return 0
         if args.command == "check":
             from etl.check import check_file

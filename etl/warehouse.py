@@ -146,6 +146,19 @@ CREATE TABLE data_gap (
     source_title  VARCHAR NOT NULL,
     url           VARCHAR NOT NULL
 );
+-- What each build changed against the warehouse it replaced (etl/revisions.py), oldest build first.
+CREATE TABLE revision (
+    built_at      TIMESTAMP NOT NULL,
+    source_id     VARCHAR NOT NULL,
+    indicator_id  VARCHAR NOT NULL,
+    region_code   VARCHAR NOT NULL,
+    region_year   INTEGER NOT NULL,
+    period        DATE NOT NULL,
+    period_type   VARCHAR NOT NULL,
+    change        VARCHAR NOT NULL CHECK (change IN ('added', 'changed', 'removed')),
+    old_value     DOUBLE,
+    new_value     DOUBLE
+);
 CREATE TABLE build_info (
     key    VARCHAR PRIMARY KEY,
     value  VARCHAR NOT NULL

@@ -98,12 +98,41 @@ widgets.table(
     key="br_gaps_table",
 )
 
+st.subheader(t("br_revisions", lang))
+revisions = cache.get(data.revisions)
+if revisions.height == 0:
+    st.caption(t("br_revisions_none", lang))
+else:
+    latest = revisions["built_at"].max()
+    newest = revisions.filter(pl.col("built_at") == latest)
+    per_source = newest.group_by("source_id", "change").len().sort("source_id", "change")
+    lines = [
+        f"- {source}: " + ", ".join(f"{n} {t('change_' + change, lang)}" for _, change, n in part.iter_rows())
+        for (source,), part in per_source.group_by("source_id", maintain_order=True)
+    ]
+    st.markdown(t("br_revisions_latest", lang, when=str(latest)[:16]) + "\n" + "\n".join(lines))
+    widgets.table(
+        with_text(newest.head(200), "change", lambda c: t("change_" + c, lang), "change_text"),
+        {
+            "source_id": (t("col_source", lang), "text"),
+            "indicator_id": (t("indicator", lang), "text"),
+            "region_code": (t("code", lang), "text"),
+            "period": (t("period", lang), "date"),
+            "change_text": (t("col_change", lang), "text"),
+            "old_value": (t("col_old_value", lang), "rate"),
+            "new_value": (t("col_new_value", lang), "rate"),
+        },
+        key="br_revisions_table",
+        height=300,
+    )
+
 st.subheader(t("br_downloads", lang))
 cols = st.columns(2)
 with cols[0]:
     widgets.download(sources, "bronnen.csv", key="br_dl_sources", label=t("br_dl_sources", lang))
     widgets.download(indicators, "indicatoren.csv", key="br_dl_indicators", label=t("br_dl_indicators", lang))
     widgets.download(cache.get(data.region_parents), "regios.csv", key="br_dl_regions", label=t("br_dl_regions", lang))
+    widgets.download(revisions, "revisies.csv", key="br_dl_revisions", label=t("br_dl_revisions", lang))
 observations = cache.get(data.all_observations)
 coa_locations = cache.get(data.coa_locations)
 with cols[1]:
