@@ -221,7 +221,7 @@ def build(
     tables["build_info"] = pl.DataFrame(
         {"key": ["fingerprint", "built_at", "snapshot", "code"], "value": [fingerprint, built_at, str(snapshot), code]}
     )
-    report.revisions = _write_atomically(out, tables, built_at)
+    report.revisions = _write_atomically(out, tables)
     report.rows = {name: frame.height for name, frame in tables.items()}
     report.seconds = time.perf_counter() - started
     return report
@@ -268,7 +268,7 @@ def _harmonised_tables(
     }
 
 
-def _write_atomically(out: Path, tables: dict[str, pl.DataFrame], built_at: str) -> dict[str, int]:
+def _write_atomically(out: Path, tables: dict[str, pl.DataFrame]) -> dict[str, int]:
     """Write a complete new file next to ``out`` with its revision log against ``out``, validate it, then rename
     it over ``out``. Returns the number of figures added, changed and removed."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -279,8 +279,9 @@ def _write_atomically(out: Path, tables: dict[str, pl.DataFrame], built_at: str)
             warehouse.create(con)
             for name in warehouse.TABLES:
                 warehouse.insert(con, name, tables[name])
-            # The timestamp without its zone: the column is a plain TIMESTAMP (UTC).
-            revisions = record_revisions(con, out, built_at.removesuffix("+00:00"))
+            # To the microsecond, so that two builds within one second stay two entries; UTC, without its zone
+            # (the column is a plain TIMESTAMP).
+            revisions = record_revisions(con, out, datetime.now(UTC).replace(tzinfo=None).isoformat())
             failures = check.run_checks(con)
             if failures:
                 raise WarehouseCheckError("new warehouse failed validation:\n- " + "\n- ".join(failures))

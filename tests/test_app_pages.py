@@ -481,7 +481,7 @@ def test_bronnen_lists_every_source(built_warehouse: Path) -> None:
     count = sql(built_warehouse, "SELECT count(*) FROM source")[0][0]
     assert len(at.dataframe[0].value) == count
     assert {"sha256", "licence", "reference_date"} <= set(at.dataframe[0].value.columns)
-    assert len(at.get("download_button")) == 5
+    assert len(at.get("download_button")) == 6
     glossary = " ".join(m.value for m in at.markdown)
     assert "nareiziger" in glossary and "gecorrigeerde taakstelling" in glossary
 
