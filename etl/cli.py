@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl {build,check,info,fetch,prepare,add}``. Exit 0 on success, 1 on a failed check,
+"""Command line: ``python -m etl {build,check,info,fetch,prepare,add,export}``. Exit 0 on success, 1 on a failed check,
 2 on bad input or a failed build (the message names the file, line or column)."""
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     from etl.add import add_arguments
 
     add_arguments(p_add)
+
+    p_export = sub.add_parser("export", help="write the warehouse as Parquet and CSV with a datapackage.json")
+    from etl.export import add_export_arguments
+
+    add_export_arguments(p_export)
     return parser
 
 
@@ -97,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             from etl.add import run_add
 
             return run_add(args)
+        if args.command == "export":
+            from etl.export import run_export
+
+            return run_export(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
