@@ -365,3 +365,16 @@ def test_a_bad_recipe_names_the_field(tmp_path, change, message):
     recipe.write_text(HOUSING_RECIPE.read_text(encoding="utf-8").replace(*change, 1), encoding="utf-8")
     with pytest.raises(InputError, match=rf"bad\.toml: invalid recipe: .*{message}"):
         load(recipe)
+
+
+def test_the_readmes_example_recipe_is_valid(tmp_path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.toml"
+    path.write_text(block, encoding="utf-8")
+    recipe = load(path)
+    assert (
+        recipe.file.format == "xlsx"
+        and recipe.regions.absent == "zero"
+        and recipe.values[0].indicator == "taakstelling"
+    )
