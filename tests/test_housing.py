@@ -214,7 +214,7 @@ def test_truncated_mid_line(snapshot: Path, tmp_path: Path):
 
 def test_truncated_at_line_end(snapshot: Path, tmp_path: Path):
     lines = [line for line in lines_of(snapshot) if line][:-2]
-    expected = r"line 389: 2 gemeenten of 2016 missing \(truncated\? the table ends at row 389\)"
+    expected = r"line 389, column 'gemeente': 2 gemeenten of 2016 missing \(truncated\? the table ends at row 389\)"
     with pytest.raises(InputError, match=expected):
         parse_copy(snapshot, tmp_path, lines)
 

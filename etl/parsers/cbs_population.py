@@ -1,12 +1,11 @@
 """CBS population per gemeente (the per-1,000 denominators) and the regional divisions in the same files.
 
-Seven snapshot files, one ``SourceSpec`` each:
+Six snapshot files, one ``SourceSpec`` each (the labelled 70072NED exports of 2020-2023 and 2025 are read by
+recipes: ``recipes/cbs_70072ned_*.toml``):
 
 - 70072NED 2015 (untyped, codes): population of NL01, provincies and gemeenten on 1-1-2015, plus the 2015
   gemeente -> provincie / arbeidsmarktregio / COROP / GGD / veiligheidsregio classification with those regions'
   names. It has no gemeente names, so it adds no gemeente regions.
-- 70072NED 2020-2023 and 2025 ("CSV met labels", names only): population per gemeente, names resolved to the
-  codes of that year. Former gemeenten appear as empty rows and are skipped.
 - 84378NED 2019 (codes): population per gemeente.
 - 84721NED 2020 (codes, edited by a third party): gemeente -> provincie / veiligheidsregio only, names from the
   CBS boundary files; its population duplicates 70072NED 2020 and is not emitted (a test checks they agree).
@@ -32,8 +31,6 @@ from etl.readers import numbers, read_csv, require_unique
 from etl.sources import ParseContext, SourceSpec
 
 PATH_70072_2015 = "stats/cbs/70072NED_regionale_kerncijfers_2015_untyped_regios_codes.csv"
-PATH_70072_2020_2023 = "stats/cbs/70072NED_bevolking_dichtheid_2020-2023_regio_labels.csv"
-PATH_70072_2025 = "stats/cbs/70072NED_regionale_kerncijfers_2025_regio_labels.csv"
 PATH_84378_2019 = "stats/cbs/gebieden_in_nederland_2019_84378NED_inwonertal_codes.csv"
 PATH_84721_2020 = "stats/cbs/gebieden_in_nederland_2020_provincie_veiligheidsregio_inwoners_codes_en.csv"
 PATH_85755_2024 = "stats/cbs/gebieden_in_nederland_2024_85755NED_typed_alle_indelingen_inwonertal.csv"
@@ -43,12 +40,7 @@ PATH_KWB_HERKOMST = "stats/cbs/85984NED_kwb_2024_bevolking_herkomst_labels.csv"
 POPULATION = "bevolking"
 OUTSIDE_EUROPE = "herkomst_buiten_europa"
 LAND = "NL01"
-# The name CBS label files give the country row.
-LAND_LABEL = "Nederland"
 
-# Column of the population on 1 January in the labelled 70072NED exports.
-LABEL_POPULATION = "Bevolking/Bevolkingssamenstelling op 1 januari/Totale bevolking (aantal)"
-REGIO_LABEL = "Regio's"
 
 # CBS labels add a provincie suffix that the 2020-2023 boundary names (statnaam) lack; from 2025 on the
 # boundary names carry it too, and then these aliases simply find no official name and are ignored.
@@ -117,34 +109,6 @@ def sources(snapshot: Path) -> list[SourceSpec]:
             parse=parse_70072_2015,
             notes="Copy from GitHub rubennaatje/R-datascience-project- @ 441ec550 (export of 06-06-2018). "
             "Codes only: no gemeente names (those come from 82949NED).",
-        ),
-        SourceSpec(
-            id="cbs_70072ned_2020_2023",
-            path=PATH_70072_2020_2023,
-            publisher=_CBS,
-            title="Regionale kerncijfers Nederland: totale bevolking 2020-2023",
-            table_id="70072NED",
-            url=_odata("70072NED"),
-            licence=_LICENCE,
-            reference_date=date(2023, 1, 1),
-            status="official",
-            parse=parse_70072_2020_2023,
-            notes="Copy from GitHub menus12/DAwR-2024-covid @ b97f1cb7 (CSV met labels, 23-01-2024); "
-            "names resolved to codes per year.",
-        ),
-        SourceSpec(
-            id="cbs_70072ned_2025",
-            path=PATH_70072_2025,
-            publisher=_CBS,
-            title="Regionale kerncijfers Nederland: totale bevolking 2025",
-            table_id="70072NED",
-            url=_odata("70072NED"),
-            licence=_LICENCE,
-            reference_date=date(2025, 1, 1),
-            status="official",
-            parse=parse_70072_2025,
-            notes="Copy from GitHub Swienn/ScientificDataAnalysisProject @ 5ab8a0f8 (CSV met labels, 11-12-2025); "
-            "only the population column is used.",
         ),
         SourceSpec(
             id="cbs_84378ned_2019",
@@ -338,27 +302,6 @@ def _divisions(
     return region_parents, region_frame
 
 
-def _labelled_population(frame: pl.DataFrame, year: int, ctx: ParseContext, path: Path) -> pl.DataFrame:
-    """Rows of one year of a labelled 70072NED export -> observations. Empty rows (former gemeenten) are skipped;
-    a row with a value must be the country or a gemeente of that year."""
-    rows = frame.filter(pl.col("_value").is_not_null())
-    resolver = ctx.resolver(year, aliases=SUFFIX_ALIASES)
-    codes = [LAND if name == LAND_LABEL else resolver.code(name) for name in rows[REGIO_LABEL]]
-    rows = rows.with_columns(pl.Series("_code", codes, dtype=pl.String))
-    missing = rows.filter(pl.col("_code").is_null())
-    if missing.height:
-        names = "; ".join(repr(n) for n in missing[REGIO_LABEL])
-        raise InputError(
-            path,
-            f"{missing.height} name(s) with a value are not gemeenten of {year}: {names}",
-            line=missing["_line"][0],
-            column=REGIO_LABEL,
-        )
-    require_unique(rows, ["_code"], path)
-    _check_gemeente_codes(rows.filter(pl.col("_code") != LAND), "_code", year, ctx, path, shown=REGIO_LABEL)
-    return _observations(rows["_code"].to_list(), rows["_value"].to_list(), year)
-
-
 # --- 70072NED -----------------------------------------------------------------------------------------------
 
 
@@ -401,35 +344,6 @@ def parse_70072_2015(path: Path, ctx: ParseContext) -> ParseResult:
     # The untyped export has codes only, so it adds no gemeente regions: their 2015 names come from 82949NED
     # (etl.parsers.cbs_codes) and the country row from the harmonise step (region names may not be empty).
     return ParseResult(regions=regions, region_parents=region_parents, observations=observations)
-
-
-def _read_labelled(path: Path, decimal_comma: bool) -> pl.DataFrame:
-    frame = read_csv(path, separator=";", required=["Perioden", REGIO_LABEL, LABEL_POPULATION])
-    frame = frame.with_columns(pl.col("Perioden", REGIO_LABEL).str.strip_chars())
-    require_unique(frame, ["Perioden", REGIO_LABEL], path)
-    bad = frame.filter(~pl.col("Perioden").str.contains(r"^\d{4}$"))
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise InputError(path, f"not a year: {row['Perioden']!r}", line=row["_line"], column="Perioden")
-    return frame.with_columns(numbers(frame, LABEL_POPULATION, path, decimal_comma=decimal_comma).alias("_value"))
-
-
-def parse_70072_2020_2023(path: Path, ctx: ParseContext) -> ParseResult:
-    frame = _read_labelled(path, decimal_comma=False)
-    years = sorted(int(y) for y in frame["Perioden"].unique())
-    parts = [_labelled_population(frame.filter(pl.col("Perioden") == str(y)), y, ctx, path) for y in years]
-    return ParseResult(observations=pl.concat(parts))
-
-
-def parse_70072_2025(path: Path, ctx: ParseContext) -> ParseResult:
-    frame = _read_labelled(path, decimal_comma=True)
-    years = sorted(int(y) for y in frame["Perioden"].unique())
-    parts = [_labelled_population(frame.filter(pl.col("Perioden") == str(y)), y, ctx, path) for y in years]
-    observations = pl.concat(parts)
-    for year in years:
-        if observations.filter((pl.col("region_code") == LAND) & (pl.col("region_year") == year)).height == 0:
-            raise InputError(path, f"no {LAND_LABEL!r} row with a value for {year}", column=REGIO_LABEL)
-    return ParseResult(observations=observations)
 
 
 # --- Gebieden in Nederland ---------------------------------------------------------------------------------

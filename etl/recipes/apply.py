@@ -151,6 +151,9 @@ def _regions(table: pl.DataFrame, recipe: Recipe, frames: list[pl.DataFrame], ct
             raise error("row without a region", row, column)
     if regions.level == "land":
         return [cell.upper() if regions.code_column else "NL01" for cell in cells], years
+    country = [i for i, cell in enumerate(cells) if regions.country_name and cell == regions.country_name]
+    if regions.country_name:
+        _country_row_per_year(years, country, regions.country_name, column, error)
     available = ctx.division_years(regions.level)
     outside = sorted({y for y in years if y not in available})
     if outside:
@@ -162,10 +165,10 @@ def _regions(table: pl.DataFrame, recipe: Recipe, frames: list[pl.DataFrame], ct
             row,
             (recipe.period.column if recipe.period and recipe.period.column else None) or column,
         )
-    codes = []
+    codes = [(i, "NL01") for i in country]
     for year in sorted(set(years)):
         reference = ctx.division(regions.level, year)
-        index = [i for i, y in enumerate(years) if y == year]
+        index = [i for i, y in enumerate(years) if y == year and i not in set(country)]
         chosen = [cells[i] for i in index]
         if regions.code_column:
             found = _check_codes(chosen, [rows[i] for i in index], reference, regions.level, year, column, error)
@@ -174,6 +177,13 @@ def _regions(table: pl.DataFrame, recipe: Recipe, frames: list[pl.DataFrame], ct
         codes += list(zip(index, found, strict=True))
     by_index = dict(codes)
     return [by_index[i] for i in range(len(cells))], years
+
+
+def _country_row_per_year(years: list[int], country: list[int], name: str, column: str, error) -> None:
+    """A recipe that names the country row expects one with a figure in every year the table covers."""
+    without = sorted(set(years) - {years[i] for i in country})
+    if without:
+        raise error(f"no {name!r} row with a figure for {without[0]}", None, column)
 
 
 def _check_codes(cells, rows, reference: pl.DataFrame, level: str, year: int, column: str, error) -> list[str]:
@@ -279,4 +289,5 @@ def _check_complete(long: pl.DataFrame, recipe: Recipe, ctx: ParseContext, error
                 f"{absent.height} {PLURAL[recipe.regions.level]} of {year} missing (truncated? the table ends at row "
                 f"{last}): {names}",
                 last,
+                recipe.regions.code_column or recipe.regions.name_column,
             )

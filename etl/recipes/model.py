@@ -78,6 +78,8 @@ class Regions(Strict):
     absent: Literal["zero", "unknown"]
     complete: bool = False  # every region of the year must be listed (a missing one means a truncated file)
     parent_column: str | None = None  # a provincie name column, checked against the boundaries
+    # The label a CBS export gives the country row ("Nederland"): that row becomes NL01 and must be there.
+    country_name: str | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> Regions:
