@@ -15,16 +15,15 @@ from etl.recipes import REPO_RECIPES, load, spec_of
 from etl.sources import ParseContext
 from tests.conftest import run_spec, spec_by_id
 
-# The labelled 70072NED exports are read by recipes; their figures are tested here with the other population files.
+# The labelled 70072NED exports and 84378NED are read by recipes; their figures are tested here with the other
+# population files.
 RECIPES = {
     sid: spec_of(load(REPO_RECIPES / f"{sid}.toml"), REPO_RECIPES / f"{sid}.toml")
-    for sid in (
-        "cbs_70072ned_2020_2023",
-        "cbs_70072ned_2025",
-    )
+    for sid in ("cbs_70072ned_2020_2023", "cbs_70072ned_2025", "cbs_84378ned_2019")
 }
 PATH_70072_2020_2023 = RECIPES["cbs_70072ned_2020_2023"].path
 PATH_70072_2025 = RECIPES["cbs_70072ned_2025"].path
+PATH_84378_2019 = RECIPES["cbs_84378ned_2019"].path
 LABEL_POPULATION = "Bevolking/Bevolkingssamenstelling op 1 januari/Totale bevolking (aantal)"
 SUFFIX_ALIASES = dict(load(REPO_RECIPES / "cbs_70072ned_2025.toml").regions.aliases)
 
@@ -342,7 +341,7 @@ def test_truncated_at_a_line_boundary(snapshot: Path, tmp_path: Path) -> None:
         ("cbs_70072ned_2015", pop.PATH_70072_2015, keep_lines(300, b"\n"), "TotaleBevolking_1"),
         ("cbs_85755ned_2024", pop.PATH_85755_2024, keep_lines(300, b"\n"), "RegioS"),
         ("cbs_70072ned_2020_2023", PATH_70072_2020_2023, keep_lines(2000, b"\r\n"), "Regio's"),
-        ("cbs_84378ned_2019", pop.PATH_84378_2019, keep_lines(300, b"\n"), "Code"),
+        ("cbs_84378ned_2019", PATH_84378_2019, keep_lines(300, b"\n"), "Code"),
     ]
     for source_id, rel, edit, column in cases:
         path = broken_copy(snapshot, tmp_path, rel, edit)
@@ -369,7 +368,7 @@ def test_non_numeric_value(snapshot: Path, tmp_path: Path) -> None:
     path = broken_copy(
         snapshot,
         tmp_path,
-        pop.PATH_84378_2019,
+        PATH_84378_2019,
         lambda b: b.replace(b"Amsterdam;GM0363;862965;", b"Amsterdam;GM0363;862.965a;"),
     )
     with pytest.raises(InputError) as err:
@@ -424,11 +423,11 @@ def test_duplicate_row(snapshot: Path, tmp_path: Path) -> None:
         lines = raw.split(b"\n")
         return b"\n".join(lines[:17] + [lines[16]] + lines[17:])
 
-    path = broken_copy(snapshot, tmp_path, pop.PATH_84378_2019, duplicate)
+    path = broken_copy(snapshot, tmp_path, PATH_84378_2019, duplicate)
     with pytest.raises(InputError) as err:
         parse(snapshot, "cbs_84378ned_2019", path)
     assert path.name in str(err.value)
-    assert "duplicate" in str(err.value)
+    assert "GM0363 appears more than once for the same period (rows [17, 18])" in str(err.value)
     assert err.value.line == 18
 
 
@@ -460,7 +459,7 @@ def test_name_and_code_disagree(snapshot: Path, tmp_path: Path) -> None:
         raw = raw.replace(b"Aalsmeer;GM0358;", b"Aalsmeer;GM_TMP;")
         return raw.replace(b"Amsterdam;GM0363;", b"Amsterdam;GM0358;").replace(b"GM_TMP", b"GM0363")
 
-    path = broken_copy(snapshot, tmp_path, pop.PATH_84378_2019, swap)
+    path = broken_copy(snapshot, tmp_path, PATH_84378_2019, swap)
     with pytest.raises(InputError) as err:
         parse(snapshot, "cbs_84378ned_2019", path)
     assert "'Aalsmeer' is gemeente GM0358 in 2019, but the row says GM0363" in str(err.value)
@@ -519,3 +518,14 @@ def test_kwb_missing_row(snapshot: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         pop.parse_kwb_pair(path, snapshot / pop.PATH_KWB_CODES, ParseContext(snapshot))
     assert "row position" in str(err.value)
+
+
+def test_a_row_whose_name_and_code_disagree(snapshot: Path, tmp_path: Path) -> None:
+    """84378NED gives code and name: the recipe reads the code and checks the name against it."""
+    path = broken_copy(
+        snapshot, tmp_path, PATH_84378_2019, lambda b: b.replace(b"Amsterdam;GM0363;", b"Amsterdam;GM0599;")
+    )
+    with pytest.raises(InputError) as err:
+        parse(snapshot, "cbs_84378ned_2019", path)
+    assert "name 'Amsterdam' is gemeente GM0363 in 2019, but the row says GM0599" in str(err.value)
+    assert err.value.line == 17 and err.value.column == "Code"

@@ -1,12 +1,11 @@
 """CBS population per gemeente (the per-1,000 denominators) and the regional divisions in the same files.
 
-Six snapshot files, one ``SourceSpec`` each (the labelled 70072NED exports of 2020-2023 and 2025 are read by
-recipes: ``recipes/cbs_70072ned_*.toml``):
+Five snapshot files, one ``SourceSpec`` each (the labelled 70072NED exports of 2020-2023 and 2025 and 84378NED
+2019 are read by recipes: ``recipes/cbs_*.toml``):
 
 - 70072NED 2015 (untyped, codes): population of NL01, provincies and gemeenten on 1-1-2015, plus the 2015
   gemeente -> provincie / arbeidsmarktregio / COROP / GGD / veiligheidsregio classification with those regions'
   names. It has no gemeente names, so it adds no gemeente regions.
-- 84378NED 2019 (codes): population per gemeente.
 - 84721NED 2020 (codes, edited by a third party): gemeente -> provincie / veiligheidsregio only, names from the
   CBS boundary files; its population duplicates 70072NED 2020 and is not emitted (a test checks they agree).
 - 85755NED 2024 (typed, codes): population per gemeente and every 2024 division.
@@ -31,7 +30,6 @@ from etl.readers import numbers, read_csv, require_unique
 from etl.sources import ParseContext, SourceSpec
 
 PATH_70072_2015 = "stats/cbs/70072NED_regionale_kerncijfers_2015_untyped_regios_codes.csv"
-PATH_84378_2019 = "stats/cbs/gebieden_in_nederland_2019_84378NED_inwonertal_codes.csv"
 PATH_84721_2020 = "stats/cbs/gebieden_in_nederland_2020_provincie_veiligheidsregio_inwoners_codes_en.csv"
 PATH_85755_2024 = "stats/cbs/gebieden_in_nederland_2024_85755NED_typed_alle_indelingen_inwonertal.csv"
 PATH_KWB_CODES = "stats/cbs/85984NED_kwb_2024_bevolking_geslacht_leeftijd_codes.csv"
@@ -109,20 +107,6 @@ def sources(snapshot: Path) -> list[SourceSpec]:
             parse=parse_70072_2015,
             notes="Copy from GitHub rubennaatje/R-datascience-project- @ 441ec550 (export of 06-06-2018). "
             "Codes only: no gemeente names (those come from 82949NED).",
-        ),
-        SourceSpec(
-            id="cbs_84378ned_2019",
-            path=PATH_84378_2019,
-            publisher=_CBS,
-            title="Gebieden in Nederland 2019: inwonertal",
-            table_id="84378NED",
-            url=_odata("84378NED"),
-            licence=_LICENCE,
-            reference_date=date(2019, 1, 1),
-            status="official",
-            parse=parse_84378_2019,
-            notes="Copy from GitHub wkoot/covid_viz @ 27a2a0db; cut to four columns by the repository owner, "
-            "values unchanged. Windows-1252.",
         ),
         SourceSpec(
             id="cbs_84721ned_2020",
@@ -347,23 +331,6 @@ def parse_70072_2015(path: Path, ctx: ParseContext) -> ParseResult:
 
 
 # --- Gebieden in Nederland ---------------------------------------------------------------------------------
-
-
-def parse_84378_2019(path: Path, ctx: ParseContext) -> ParseResult:
-    year = 2019
-    frame = _trim(
-        read_csv(
-            path, separator=";", required=["Naam", "Code", "Inwonertal"], encoding="cp1252", drop_trailing=["Bron:"]
-        )
-    )
-    require_unique(frame, ["Code"], path)
-    _check_gemeente_codes(frame, "Code", year, ctx, path)
-    _check_name_matches_code(frame, "Naam", "Code", year, ctx, path)
-    values = numbers(frame, "Inwonertal", path)
-    if values.is_null().any():
-        line = frame.filter(values.is_null())["_line"][0]
-        raise InputError(path, "gemeente without a population", line=line, column="Inwonertal")
-    return ParseResult(observations=_observations(frame["Code"].to_list(), values.to_list(), year))
 
 
 def parse_84721_2020(path: Path, ctx: ParseContext) -> ParseResult:

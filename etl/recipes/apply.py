@@ -24,7 +24,7 @@ PLURAL = {"gemeente": "gemeenten", "provincie": "provincies", "land": "landen"}
 
 def needed_columns(recipe: Recipe) -> list[str]:
     regions = recipe.regions
-    columns = [regions.code_column or regions.name_column, regions.parent_column]
+    columns = [regions.code_column, regions.name_column, regions.parent_column]
     columns += [p.column for p in [recipe.period, *(v.period for v in recipe.values)] if p is not None]
     columns += [v.column for v in recipe.values]
     columns += [c for check in recipe.checks for c in (check.column, *check.plus, *check.minus)]
@@ -172,6 +172,15 @@ def _regions(table: pl.DataFrame, recipe: Recipe, frames: list[pl.DataFrame], ct
         chosen = [cells[i] for i in index]
         if regions.code_column:
             found = _check_codes(chosen, [rows[i] for i in index], reference, regions.level, year, column, error)
+            if regions.name_column:
+                names = [(table[regions.name_column][i] or "").strip() for i in index]
+                named = _names_to_codes(
+                    names, [rows[i] for i in index], reference, regions, year, regions.name_column, error
+                )
+                for code, name_code, name, i in zip(found, named, names, index, strict=True):
+                    if code != name_code:
+                        message = f"name {name!r} is {regions.level} {name_code} in {year}, but the row says {code}"
+                        raise error(message, rows[i], column)
         else:
             found = _names_to_codes(chosen, [rows[i] for i in index], reference, regions, year, column, error)
         codes += list(zip(index, found, strict=True))

@@ -66,7 +66,8 @@ class FileFormat(Strict):
 
 
 class Regions(Strict):
-    """How the table names its regions: a code column, or a name column plus the year of the division."""
+    """How the table names its regions: a code column, or a name column plus the year of the division. With
+    both, the code is read and the name checked against it (a shifted or edited row in a copy stops there)."""
 
     level: Literal["gemeente", "provincie", "land"] = "gemeente"
     code_column: str | None = None
@@ -83,8 +84,8 @@ class Regions(Strict):
 
     @model_validator(mode="after")
     def _one_way(self) -> Regions:
-        if (self.code_column is None) == (self.name_column is None):
-            raise ValueError("give exactly one of code_column and name_column")
+        if self.code_column is None and self.name_column is None:
+            raise ValueError("give code_column, name_column or both (then every name must be its row's code)")
         return self
 
 
