@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
 
 FEED = "/ODataFeed/odata/"
+CATALOGUE = "/ODataCatalog/Tables"
 
 
 @dataclass
@@ -58,6 +59,8 @@ class ODataServer:
         self.page_size = page_size
         self.tables: dict[str, Table] = {}
         self.files: dict[str, bytes] = {}
+        # ``/ODataCatalog/Tables``: one record per table, as CBS lists them (see ``catalogue_entry``).
+        self.catalogue: list[dict] = []
         self.rules: list[Rule] = []
         self.log: list[tuple[str, int, dict[str, str]]] = []  # (path, page, query) of every request
         self._lock = threading.Lock()
@@ -172,11 +175,14 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server_state
         if path in state.files:
             return 200, state.files[path]
-        if not path.startswith(FEED):
+        if path == CATALOGUE:
+            table_id, entity, rows = "catalogue", "Tables", state.catalogue
+        elif not path.startswith(FEED):
             return 404, b'{"error": "not found"}'
-        table_id, _, entity = path[len(FEED) :].partition("/")
-        table = state.tables.get(table_id)
-        rows = table.entity(entity) if table else None
+        else:
+            table_id, _, entity = path[len(FEED) :].partition("/")
+            table = state.tables.get(table_id)
+            rows = table.entity(entity) if table else None
         if rows is None:
             return 404, json.dumps({"odata.error": {"message": {"value": f"no {table_id}/{entity}"}}}).encode()
         try:
@@ -533,6 +539,39 @@ def gebieden_table(provincie_code_key: str, inwonertal_key: str) -> Table:
         )
     regions = _categories(*[(g[0].ljust(10), g[1]) for g in GEBIEDEN_GEMEENTEN])
     return Table(rows, properties, {"RegioS": regions})
+
+
+def catalogue_entry(identifier: str, title: str, modified: str, frequency: str = "Perjaar") -> dict:
+    """A record of the CBS table catalogue (``ODataCatalog/Tables``) with the fields CBS lists for every table
+    (as returned to ``cbsodata.get_table_list``); the fetch reads Identifier, Title, Modified and Frequency."""
+    return {
+        "Updated": modified,
+        "ID": abs(hash(identifier)) % 100_000,
+        "Identifier": identifier,
+        "Title": title,
+        "ShortTitle": title.split(";")[0],
+        "ShortDescription": "",
+        "Summary": title,
+        "Modified": modified,
+        "MetaDataModified": modified,
+        "ReasonDelivery": "Actualisering",
+        "ExplanatoryText": "",
+        "OutputStatus": "Regulier" if frequency != "Stopgezet" else "Gediscontinueerd",
+        "Source": "CBS.",
+        "Language": "nl",
+        "Catalog": "CBS",
+        "Frequency": frequency,
+        "Period": "",
+        "SummaryAndLinks": "",
+        "ApiUrl": f"https://opendata.cbs.nl/ODataApi/OData/{identifier}",
+        "FeedUrl": f"https://opendata.cbs.nl/ODataFeed/OData/{identifier}",
+        "DefaultPresentation": "",
+        "DefaultSelection": "",
+        "GraphTypes": "",
+        "RecordCount": 0,
+        "ColumnCount": 0,
+        "SearchPriority": "2",
+    }
 
 
 def cbs_tables() -> dict[str, Table]:

@@ -315,3 +315,80 @@ def test_build_reads_a_fetched_snapshot_and_live_figures_win(server, snapshot, t
     assert url.startswith(server.base_url) and retrieved is not None
     wanted = population_expected()[("GM0363", "2024JJ00")]
     assert amsterdam == (wanted, "cbs_live_03759ned")
+
+
+def test_a_retired_table_is_replaced_by_its_successor_from_the_cbs_catalogue(server, snapshot, tmp_path, capsys):
+    """CBS retires 83102NED (its id answers 404). The catalogue lists it as 'Stopgezet' and two newer tables
+    with the same title: the fetch takes the newest that answers, stores it under its own id with the retired id
+    in the manifest, says so, and the build reads it as the asylum source."""
+    import duckdb
+
+    from etl.build import build
+    from tests.conftest import snapshot_variant
+    from tests.odata_server import asylum_table, catalogue_entry
+
+    title = "Asielverzoeken en nareizigers; nationaliteit, geslacht en leeftijd"
+    server.tables.pop("83102NED")
+    server.tables["85900NED"] = asylum_table()
+    server.catalogue = [
+        catalogue_entry("83102NED", title, "2025-06-30T02:00:00", frequency="Stopgezet"),
+        catalogue_entry("85900NED", title, "2026-11-20T02:00:00", frequency="Permaand"),
+        catalogue_entry("85999NED", title + " (proef)", "2026-12-01T02:00:00"),  # listed, but not served: skipped
+        catalogue_entry("70072NED", "Regionale kerncijfers Nederland", "2026-12-02T02:00:00"),
+    ]
+    folder = snapshot_variant(snapshot, tmp_path / "snap")
+    assert (
+        main(
+            [
+                "--out",
+                str(folder),
+                "--cbs-base",
+                server.base_url,
+                "--geo-base",
+                server.base_url + GEO_PATH,
+                "--years",
+                "2016,2024",
+                "--tables",
+                "83102NED",
+                "--retries",
+                "0",
+            ]
+        )
+        == 0
+    )
+    said = capsys.readouterr().out
+    assert f"note: CBS no longer serves table 83102NED; fetched its successor 85900NED ({title!r}) instead" in said
+    manifest = json.loads((folder / "live" / "manifest.json").read_text())
+    entry = next(e for e in manifest["files"] if e["path"] == "live/cbs/85900NED_TypedDataSet.json")
+    assert (entry["replaces"], entry["table_id"], entry["title"]) == ("83102NED", "85900NED", title)
+    catalogue_queries = server.queries("/ODataCatalog/Tables")
+    assert catalogue_queries and "substringof('Asielverzoeken en nareizigers',Title)" in catalogue_queries[0]["$filter"]
+
+    out = tmp_path / "w.duckdb"
+    build(folder, out, tmp_path / "cache")
+    expected = asylum_expected()["2024MM02"]["EersteAsielverzoekenPersonen_2"]
+    with duckdb.connect(str(out), read_only=True) as con:
+        value, source, table_id, notes = con.execute(
+            """SELECT o.value, o.source_id, s.table_id, s.notes FROM observation o JOIN source s ON s.id = o.source_id
+               WHERE o.indicator_id = 'asielverzoeken_eerste' AND o.period = DATE '2024-02-01'
+               AND o.period_type = 'month'"""
+        ).fetchone()
+    assert (value, source, table_id) == (expected, "cbs_live_85900ned", "85900NED")
+    assert "Successor of 83102NED, which CBS no longer serves" in notes
+
+
+def test_a_retired_table_without_a_successor_says_so(server, tmp_path):
+    server.tables.pop("83102NED")
+    server.catalogue = [catalogue_entry_for_test("83102NED")]
+    with pytest.raises(FetchError) as err:
+        run(server, tmp_path / "out", tables=["83102NED"])
+    message = str(err.value)
+    assert "83102NED/DataProperties" in message
+    assert "CBS no longer serves 83102NED (HTTP 404" in message
+    assert "its catalogue lists no successor titled 'Asielverzoeken en nareizigers'" in message
+
+
+def catalogue_entry_for_test(identifier: str) -> dict:
+    from tests.odata_server import catalogue_entry
+
+    return catalogue_entry(identifier, "Asielverzoeken en nareizigers; oud", "2020-01-01T00:00:00", "Stopgezet")

@@ -81,6 +81,9 @@ def run_fetch(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a year without a known table id, an unknown table
         raise InputError("fetch arguments", str(exc)) from exc
     total = sum(entry["bytes"] for entry in document["files"])
+    successors = {(e["replaces"], e["table_id"], e.get("title")) for e in document["files"] if e.get("replaces")}
+    for retired, successor, title in sorted(successors):
+        print(f"note: CBS no longer serves table {retired}; fetched its successor {successor} ({title!r}) instead")
     print(
         f"fetched into {args.out}: {len(document['files'])} files, {total:,} bytes; provenance in {args.out / MANIFEST}"
     )

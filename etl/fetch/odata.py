@@ -22,6 +22,7 @@ from etl.fetch.http import Download, FetchError, HttpClient
 
 DEFAULT_CBS_BASE = "https://opendata.cbs.nl"
 FEED = "ODataFeed/odata"
+CATALOGUE = "ODataCatalog/Tables"  # every CBS table: Identifier, Title, ShortTitle, Modified, Frequency, ...
 MAX_PAGES = 1000  # CBS pages hold 10,000 rows; a table this project reads never needs more than a few
 
 
@@ -61,10 +62,16 @@ class ODataClient:
         return f"{self.base}/{FEED}/{table_id}/{entity}"
 
     def get_all(
-        self, table_id: str, entity: str, *, filter: str | None = None, select: list[str] | None = None
+        self,
+        table_id: str,
+        entity: str,
+        *,
+        filter: str | None = None,
+        select: list[str] | None = None,
+        url: str | None = None,
     ) -> ODataResult:
-        """All rows of ``entity``; raises ``FetchError`` naming the page URL that failed."""
-        url = self.entity_url(table_id, entity)
+        """All rows of ``entity`` (or of ``url``); raises ``FetchError`` naming the page URL that failed."""
+        url = url or self.entity_url(table_id, entity)
         params: dict[str, str] | None = {"$format": "json"}
         if filter:
             params["$filter"] = filter
@@ -91,7 +98,17 @@ class ODataClient:
                     download.url, f"odata.nextLink {next_link!r} is invalid or points back to a page already read"
                 )
             url, params = next_link, (None if "$format=" in next_link else {"$format": "json"})
-        raise FetchError(self.entity_url(table_id, entity), f"still more pages after {self.max_pages}; stopped")
+        raise FetchError(url, f"still more pages after {self.max_pages}; stopped")
+
+    def catalogue(self, title_contains: str) -> list[dict]:
+        """Entries of the CBS table catalogue whose title contains ``title_contains``."""
+        result = self.get_all(
+            "catalogue",
+            "Tables",
+            filter=f"substringof({quote(title_contains)},Title)",
+            url=f"{self.base}/{CATALOGUE}",
+        )
+        return result.rows
 
     def data_properties(self, table_id: str) -> ODataResult:
         return self.get_all(table_id, "DataProperties")

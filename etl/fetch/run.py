@@ -47,6 +47,7 @@ from etl.fetch.tables import (
     POPULATION_MEASURE_PREFIX,
     POPULATION_REGION_PREFIXES,
     POPULATION_TABLE,
+    SUCCESSOR_TITLES,
     cbs_file,
     dimensions,
     geo_file,
@@ -150,9 +151,51 @@ def plan(odata: ODataClient, http: HttpClient, geo_base: str, years: list[int], 
     return steps
 
 
-def _files(*results: ODataResult) -> list[FetchedFile]:
+@dataclass(frozen=True)
+class Resolved:
+    """The table a step reads: the one asked for, or the successor CBS lists for it after retiring it."""
+
+    table: str
+    replaces: str | None = None
+    title: str | None = None
+
+
+def resolve(odata: ODataClient, table: str) -> tuple[Resolved, ODataResult]:
+    """``table`` and its DataProperties; when CBS no longer serves it (HTTP 404), its successor: the newest table
+    in the CBS catalogue whose title contains ``SUCCESSOR_TITLES[table]`` (not marked 'Stopgezet') and that
+    answers. The measures are then checked by the step as for the original table."""
+    try:
+        return Resolved(table), odata.data_properties(table)
+    except FetchError as exc:
+        if not exc.detail.startswith("HTTP 404") or table not in SUCCESSOR_TITLES:
+            raise
+        gone = exc
+    hint = SUCCESSOR_TITLES[table]
+    entries = [
+        entry
+        for entry in odata.catalogue(hint)
+        if str(entry.get("Identifier", "")).strip().lower() != table.lower() and entry.get("Frequency") != "Stopgezet"
+    ]
+    entries.sort(key=lambda entry: str(entry.get("Modified") or ""), reverse=True)
+    for entry in entries:
+        candidate = str(entry["Identifier"]).strip()
+        try:
+            properties = odata.data_properties(candidate)
+        except FetchError:
+            continue
+        return Resolved(candidate, table, entry.get("Title")), properties
+    raise FetchError(
+        gone.url, f"CBS no longer serves {table} ({gone.detail}) and its catalogue lists no successor titled {hint!r}"
+    )
+
+
+def _files(*results: ODataResult, resolved: Resolved | None = None) -> list[FetchedFile]:
     retrieved_at = utc_now()
-    return [FetchedFile(cbs_file(r.table_id, r.entity), r.content(), r.urls, r.table_id, retrieved_at) for r in results]
+    replaces, title = (resolved.replaces, resolved.title) if resolved else (None, None)
+    return [
+        FetchedFile(cbs_file(r.table_id, r.entity), r.content(), r.urls, r.table_id, retrieved_at, replaces, title)
+        for r in results
+    ]
 
 
 def _totals(odata: ODataClient, table: str, names: list[str]) -> tuple[list[ODataResult], list[str]]:
@@ -176,7 +219,8 @@ def _require_rows(result: ODataResult) -> ODataResult:
 
 def fetch_asylum(odata: ODataClient) -> list[FetchedFile]:
     """83102NED: the four measures for all nationalities, sexes and ages together, every period."""
-    properties = odata.data_properties(ASYLUM_TABLE)
+    resolved, properties = resolve(odata, ASYLUM_TABLE)
+    table = resolved.table
     categories, _geo, time = dimensions(properties.rows)
     missing = [m for m in ASYLUM_MEASURES if m not in topic_keys(properties.rows)]
     if missing or time is None:
@@ -184,16 +228,17 @@ def fetch_asylum(odata: ODataClient) -> list[FetchedFile]:
             properties.urls[0],
             f"expected measures {list(ASYLUM_MEASURES)} and a time dimension; missing {missing or [time]}",
         )
-    dims, clauses = _totals(odata, ASYLUM_TABLE, categories)
+    dims, clauses = _totals(odata, table, categories)
     data = odata.typed_dataset(
-        ASYLUM_TABLE, filter=" and ".join(clauses) or None, select=["ID", *categories, time, *ASYLUM_MEASURES]
+        table, filter=" and ".join(clauses) or None, select=["ID", *categories, time, *ASYLUM_MEASURES]
     )
-    return _files(properties, *dims, _require_rows(data))
+    return _files(properties, *dims, _require_rows(data), resolved=resolved)
 
 
 def fetch_population(odata: ODataClient, years: list[int]) -> list[FetchedFile]:
     """03759ned: population on 1 January, totals of the other dimensions, GM/PV/NL rows, the years asked."""
-    properties = odata.data_properties(POPULATION_TABLE)
+    resolved, properties = resolve(odata, POPULATION_TABLE)
+    table = resolved.table
     categories, geo, time = dimensions(properties.rows)
     measures = [k for k in topic_keys(properties.rows) if k.startswith(POPULATION_MEASURE_PREFIX)]
     if geo is None or time is None or len(measures) != 1:
@@ -201,13 +246,11 @@ def fetch_population(odata: ODataClient, years: list[int]) -> list[FetchedFile]:
             properties.urls[0],
             f"expected a region and a time dimension and one {POPULATION_MEASURE_PREFIX}* measure; found {measures}",
         )
-    dims, clauses = _totals(odata, POPULATION_TABLE, categories)
+    dims, clauses = _totals(odata, table, categories)
     clauses.append(any_of([f"startswith({geo},{quote(prefix)})" for prefix in POPULATION_REGION_PREFIXES]))
     clauses.append(any_of([eq(time, f"{year}JJ00") for year in years]))
-    data = odata.typed_dataset(
-        POPULATION_TABLE, filter=" and ".join(clauses), select=["ID", *categories, geo, time, measures[0]]
-    )
-    return _files(properties, *dims, _require_rows(data))
+    data = odata.typed_dataset(table, filter=" and ".join(clauses), select=["ID", *categories, geo, time, measures[0]])
+    return _files(properties, *dims, _require_rows(data), resolved=resolved)
 
 
 def fetch_whole(odata: ODataClient, table: str) -> list[FetchedFile]:

@@ -30,6 +30,9 @@ class FetchedFile:
     urls: list[str]
     table_id: str | None
     retrieved_at: str
+    # A table fetched in place of one CBS retired: the retired id and the successor's title from the catalogue.
+    replaces: str | None = None
+    title: str | None = None
 
 
 def utc_now() -> str:
@@ -77,6 +80,7 @@ class Manifest:
                 "retrieved_at": item.retrieved_at,
                 "sha256": hashlib.sha256(item.content).hexdigest(),
                 "bytes": len(item.content),
+                **({"replaces": item.replaces, "title": item.title} if item.replaces else {}),
             }
         self.save()
 

@@ -13,6 +13,12 @@ ASYLUM_MEASURES = (
     "NareizigersPersonen_4",
 )
 POPULATION_TABLE = "03759ned"  # Bevolking op 1 januari en gemiddelde; geslacht, leeftijd en regio
+# When CBS retires one of these tables (its id answers 404), the fetch looks for a successor in the CBS catalogue
+# among the tables whose title contains this text, newest first, and takes the first that has the measures.
+SUCCESSOR_TITLES = {
+    ASYLUM_TABLE: "Asielverzoeken en nareizigers",
+    POPULATION_TABLE: "Bevolking op 1 januari",
+}
 POPULATION_MEASURE_PREFIX = "BevolkingOp1Januari_"
 POPULATION_REGION_PREFIXES = ("GM", "PV", "NL")
 

@@ -60,6 +60,13 @@ def sources(snapshot: Path) -> list[SourceSpec]:
     specs = []
     for table, title, reference_date, parse in candidates:
         path = cbs_file(table, "TypedDataSet")
+        note = ""
+        successor = _successor(manifest, table)
+        if successor is not None:
+            # CBS retired the table; the fetch found its successor in the catalogue and stored that one.
+            path, retired = successor["path"], table
+            table, title = successor["table_id"], successor.get("title") or title
+            note = f" Successor of {retired}, which CBS no longer serves; found by title in the CBS catalogue."
         if not (snapshot / path).exists():
             continue
         entry = manifest.get(path, {})
@@ -77,12 +84,20 @@ def sources(snapshot: Path) -> list[SourceSpec]:
                 reference_date=reference_date,
                 status="official",
                 parse=parse,
-                notes=LIVE_NOTE + (f" {len(urls)} pages." if len(urls) > 1 else ""),
+                notes=LIVE_NOTE + (f" {len(urls)} pages." if len(urls) > 1 else "") + note,
                 required=False,
                 retrieved_at=datetime.fromisoformat(retrieved) if retrieved else None,
             )
         )
     return specs
+
+
+def _successor(manifest: dict[str, dict], table: str) -> dict | None:
+    """The manifest entry of the data a fetch stored in place of ``table``, if CBS retired it."""
+    for entry in manifest.values():
+        if entry.get("replaces") == table and entry["path"].endswith("_TypedDataSet.json"):
+            return entry
+    return None
 
 
 def _manifest(snapshot: Path) -> dict[str, dict]:
