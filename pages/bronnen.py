@@ -86,17 +86,11 @@ widgets.table(
 )
 
 st.subheader(t("br_gaps", lang))
-widgets.table(
-    with_text(cache.get(data.data_gaps), "theme", lambda x: t(f"Theme_{x}", lang), "theme_text"),
-    {
-        "theme_text": (t("col_theme", lang), "text"),
-        "topic_en" if lang == "en" else "topic_nl": (t("col_topic", lang), "text"),
-        "publisher": (t("col_publisher", lang), "text"),
-        "source_title": (t("col_title", lang), "text"),
-        "url": (t("col_url", lang), "link"),
-    },
-    key="br_gaps_table",
-)
+gap_rows = cache.get(data.data_gaps)
+for theme in ("opvang", "huisvesting", "integratie"):
+    part = gap_rows.filter(pl.col("theme") == theme)
+    if part.height:
+        st.markdown(f"**{t(f'Theme_{theme}', lang)}**\n" + widgets.gap_list(part, lang))
 
 st.subheader(t("br_revisions", lang))
 revisions = cache.get(data.revisions)

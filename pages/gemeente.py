@@ -48,7 +48,7 @@ COLUMNS = {
     "nederland": (t("gm_compare_nl", lang), "text"),
     "period": (t("period", lang), "text"),
     "basis": (t("gm_basis", lang), "text"),
-    "value_text": (t("value", lang), "text"),
+    "value_text": (t("gm_count", lang), "text"),
 }
 
 for theme in data.PROFILE_THEMES:

@@ -76,13 +76,5 @@ if context_period:
     sections.map_section(context, "gemeente", *context_period, key="in_context", highlight=gm, height=480)
 
 st.subheader(t("in_missing", lang))
-widgets.table(
-    gaps,
-    {
-        "topic_en" if lang == "en" else "topic_nl": (t("col_topic", lang), "text"),
-        "publisher": (t("col_publisher", lang), "text"),
-        "source_title": (t("col_title", lang), "text"),
-        "url": (t("col_url", lang), "link"),
-    },
-    key="in_gaps_table",
-)
+# A list, not a table: the titles are long and a table of them scrolled sideways on a laptop.
+st.markdown(widgets.gap_list(gaps, lang))

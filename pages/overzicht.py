@@ -30,11 +30,13 @@ def headline(
     label = t(label_key, lang, period=period_label(*period, lang) if period else "")
     frame = national(indicator_id, period)
     with column.container(border=True, height="stretch"):
+        # The title above the figure wraps; a metric's own label is cut off on a narrow card ("… 3 November 20…").
+        st.markdown(f"**{label}**")
         if frame.height == 0:
-            st.metric(label, "–")
+            st.metric(label, "–", label_visibility="collapsed")
             return
         info = sections.indicator_info(indicator_id)
-        st.metric(label, fmt_value(frame["value"][0], info["unit"], lang))
+        st.metric(label, fmt_value(frame["value"][0], info["unit"], lang), label_visibility="collapsed")
         if sub:
             st.caption(sub)
         sections.render_sources(frame["source_id"].to_list(), derived=frame["status"][0] == "derived")

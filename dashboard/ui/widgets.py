@@ -341,6 +341,12 @@ def table(frame: pl.DataFrame, columns: Mapping[str, tuple[str, str]], key: str,
     st.dataframe(shown.to_arrow(), column_config=config, hide_index=True, key=key, height=height, width="stretch")
 
 
+def gap_list(gaps: pl.DataFrame, lang_: str) -> str:
+    """Markdown bullets: who publishes what would fill a gap, with a link."""
+    topic = "topic_en" if lang_ == "en" else "topic_nl"
+    return "\n".join(f"- **{g['publisher']}**, [{g['source_title']}]({g['url']}): {g[topic]}" for g in gaps.to_dicts())
+
+
 def empty_state(message: str, gaps: pl.DataFrame, extra: str | None = None) -> None:
     """No data: say so, name who publishes what would fill it (with links), never a placeholder figure."""
     lang_ = lang()
@@ -349,7 +355,5 @@ def empty_state(message: str, gaps: pl.DataFrame, extra: str | None = None) -> N
         lines.append(extra)
     if gaps.height:
         lines.append(t("would_fill" if gaps.height == 1 else "would_fill_many", lang_))
-        topic = "topic_en" if lang_ == "en" else "topic_nl"
-        for row in gaps.to_dicts():
-            lines.append(f"- **{row['publisher']}**, [{row['source_title']}]({row['url']}): {row[topic]}")
+        lines.append(gap_list(gaps, lang_))
     st.info("\n".join(lines), icon=":material/search_off:")
