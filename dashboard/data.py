@@ -38,6 +38,7 @@ from dashboard.lookup import (
     series_codes,
     source_index,
     sources,
+    theme_coverage,
     theme_indicators,
     theme_latest,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "series_codes",
     "source_index",
     "sources",
+    "theme_coverage",
     "theme_indicators",
     "theme_latest",
     "values",

@@ -164,6 +164,17 @@ def theme_latest(wh: Warehouse, theme: str, level: str | None = None) -> tuple[d
     return max(held, key=lambda p: (period_end(p[0], p[1]), -finer.get(p[3], 3)), default=None)
 
 
+@_per_warehouse
+def theme_coverage(wh: Warehouse, theme: str) -> dict[str, list[tuple[date, str]]]:
+    """The periods a theme holds per gemeente, and the periods it holds only for the country: what the coverage
+    sentence on the home page says, computed from the warehouse instead of written by hand."""
+    ids = set(wh.indicators().filter(pl.col("theme") == theme)["id"].to_list())
+    index = _period_index(wh)
+    gemeente = {p for (i, level), held in index.items() if i in ids and level == "gemeente" for p in held}
+    land = {p for (i, level), held in index.items() if i in ids and level == "land" for p in held}
+    return {"gemeente": sorted(gemeente), "land": sorted(land - gemeente)}
+
+
 def geometry_year(wh: Warehouse, level: str, year: int) -> int | None:
     """The year whose boundaries show regions of ``year``: the same year, else the nearest later one."""
     years = sorted(wh.geometry_years().filter(pl.col("level") == level)["year"].to_list())

@@ -13,7 +13,7 @@ from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("overzicht", "app_title", "ov_intro", params=("level", "period"))
 sections.freshness(*(theme for theme, _ in data.CHAIN), lang=lang)
-st.caption(t("ov_data_note", lang))
+st.caption(sections.coverage_text(lang))
 wh = cache.warehouse()
 
 

@@ -769,3 +769,19 @@ def test_bronnen_says_what_an_unlisted_gemeente_means_per_source() -> None:
     sources = at.dataframe[0].value
     by_id = dict(zip(sources["title"], sources["absent_text"], strict=True))
     assert by_id["Asielzoekerscentra (csWeb-laag 'azc', Vluchtelingen in kaart)"] == "geen bekend cijfer"
+
+
+def test_the_coverage_sentence_is_computed_from_the_warehouse(built_warehouse: Path) -> None:
+    """It was written by hand ('1975–2018'); now it follows what the warehouse holds."""
+    at = open_page("overzicht")
+    assert_clean(at)
+    note = next(c for c in captions(at) if c.startswith("Wat er echt is:"))
+    first, last = sql(
+        built_warehouse,
+        """SELECT min(year(period)), max(year(period)) FROM observation
+           WHERE indicator_id = 'asielverzoeken_en_nareizigers' AND region_code = 'NL01'""",
+    )[0]
+    assert f"opvang per gemeente 3 november 2015, landelijk {first}–{last}" in note
+    assert "huisvesting per gemeente 2016 1e helft" in note and "integratie nog niets" in note
+    at = open_page("overzicht", lang="en")
+    assert any(c.startswith("What really exists: population per municipality 2015, 2019–2025") for c in captions(at))

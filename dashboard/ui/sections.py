@@ -72,6 +72,37 @@ def freshness_text(theme: str, lang: str, level: str | None = None) -> str:
     return t(key, lang, theme=theme_text, period=period_label(start, period_type, lang), age=age, what=what)
 
 
+def _periods_text(periods: list[tuple[date, str]], lang: str) -> str:
+    """'3 november 2015' for one period, '2016 1e helft' for several within one year (the longest of them);
+    else the years, runs joined: '2015, 2019–2025'."""
+    years = sorted({start.year for start, _ in periods})
+    if len(years) == 1:
+        rank = {"year": 0, "half": 1, "quarter": 2, "month": 3, "day": 4}
+        return period_label(*min(periods, key=lambda p: (rank.get(p[1], 9), p[0])), lang)
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def coverage_text(lang: str) -> str:
+    """What the warehouse really holds per theme, per gemeente and (where only that) for the country."""
+    parts = []
+    for theme in ("context", "opvang", "huisvesting", "integratie"):
+        held = cache.get(data.theme_coverage, theme)
+        pieces = []
+        if held["gemeente"]:
+            pieces.append(t("cov_gemeente", lang, periods=_periods_text(held["gemeente"], lang)))
+        if held["land"]:
+            pieces.append(t("cov_land", lang, periods=_periods_text(held["land"], lang)))
+        what = ", ".join(pieces) if pieces else t("cov_nothing", lang)
+        parts.append(f"{t('cov_theme_' + theme, lang)} {what}")
+    return t("cov_intro", lang, parts="; ".join(parts))
+
+
 def freshness(*themes: str, lang: str, level: str | None = None) -> None:
     st.caption(" ".join(freshness_text(theme, lang, level) for theme in themes))
 
