@@ -90,25 +90,38 @@ def totals(observations: pl.DataFrame, parents: pl.DataFrame) -> pl.DataFrame:
     return found.join(observations.select(KEY), on=KEY, how="anti").select(observations.columns)
 
 
-def ratios(observations: pl.DataFrame) -> pl.DataFrame:
-    """numerator / denominator x 100 for every declared ratio, wherever both exist, the denominator is above
-    zero and no source publishes the ratio itself."""
-    frames = []
+def _shares(frame: pl.DataFrame, keys: list[str], extra: dict[str, str] | None = None) -> list[pl.DataFrame]:
+    """For every declared ratio: the numerator's rows of ``frame`` joined on ``keys`` with the denominator's
+    value (``_d``, plus each ``extra`` column under its new name), where the denominator is above zero, with
+    ``value`` = numerator / denominator x 100 and ``indicator_id`` the ratio's."""
+    extra = extra or {}
+    out = []
     for ratio, (numerator, denominator) in RATIOS.items():
-        key = KEY[1:]
-        top = observations.filter(pl.col("indicator_id") == numerator).select(*key, "value", "source_id")
-        bottom = observations.filter(pl.col("indicator_id") == denominator).select(*key, pl.col("value").alias("_d"))
-        frames.append(
-            top.join(bottom, on=key)
+        top = frame.filter(pl.col("indicator_id") == numerator)
+        bottom = frame.filter(pl.col("indicator_id") == denominator).select(
+            *keys, pl.col("value").alias("_d"), *(pl.col(c).alias(a) for c, a in extra.items())
+        )
+        out.append(
+            top.join(bottom, on=keys)
             .filter(pl.col("_d") > 0)
             .with_columns(
                 pl.lit(ratio).alias("indicator_id"),
                 (pl.col("value") / pl.col("_d") * 100.0).alias("value"),
-                pl.lit("derived").alias("status"),
-                pl.lit(f"{numerator} / {denominator} x 100").alias("computed_from"),
+                pl.lit(f"{numerator} / {denominator} x 100").alias("_how"),
             )
-            .select(observations.columns)
         )
+    return out
+
+
+def ratios(observations: pl.DataFrame) -> pl.DataFrame:
+    """numerator / denominator x 100 for every declared ratio, wherever both exist, the denominator is above
+    zero and no source publishes the ratio itself."""
+    frames = [
+        share.with_columns(pl.lit("derived").alias("status"), pl.col("_how").alias("computed_from")).select(
+            observations.columns
+        )
+        for share in _shares(observations, KEY[1:])
+    ]
     found = pl.concat(frames, how="vertical") if frames else observations.clear()
     return found.join(observations.select(KEY), on=KEY, how="anti")
 
@@ -165,25 +178,13 @@ def _carried_values(observations: pl.DataFrame, links: pl.DataFrame) -> pl.DataF
         .with_columns(pl.col("region_year").cast(pl.Int32), pl.col("from_year").cast(pl.Int32))
     )
     keys = ["region_code", "region_year", "from_year", "period", "period_type"]
-    shares = []
-    for ratio, (numerator, denominator) in RATIOS.items():
-        top = sums.filter(pl.col("indicator_id") == numerator)
-        bottom = sums.filter(pl.col("indicator_id") == denominator).select(
-            *keys, pl.col("value").alias("_d"), pl.col("inputs_listed").alias("_dl")
+    shares = [
+        share.with_columns(
+            pl.max_horizontal("inputs_listed", "_dl").alias("inputs_listed"),
+            pl.format("{} of ({})", "_how", "computed_from").alias("computed_from"),
         )
-        shares.append(
-            top.join(bottom, on=keys)
-            .filter(pl.col("_d") > 0)
-            .with_columns(
-                pl.lit(ratio).alias("indicator_id"),
-                (pl.col("value") / pl.col("_d") * 100.0).alias("value"),
-                pl.max_horizontal("inputs_listed", "_dl").alias("inputs_listed"),
-                pl.format("{} / {} x 100 of ({})", pl.lit(numerator), pl.lit(denominator), "computed_from").alias(
-                    "computed_from"
-                ),
-            )
-            .drop("_d", "_dl")
-        )
+        for share in _shares(sums, keys, {"inputs_listed": "_dl"})
+    ]
     found = pl.concat([sums.select(_CARRIED_VALUE), *(s.select(_CARRIED_VALUE) for s in shares)], how="vertical")
     return found.sort(["indicator_id", "region_code", "period", "period_type", "from_year"])
 

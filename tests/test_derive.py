@@ -12,29 +12,18 @@ import polars as pl
 import pytest
 
 from etl import derive
+from etl.model import OBSERVATION
 
 H1 = date(2016, 1, 1)
 Y2015 = date(2015, 1, 1)
 
 
 def obs(rows: list[tuple]) -> pl.DataFrame:
-    """(indicator, code, region_year, period, period_type, value[, status]) -> an observation frame."""
+    """(indicator, code, region_year, period, period_type, value[, status]) -> observations as the build has them
+    before deriving (the parsers' schema plus source_id and computed_from)."""
     full = [(*r, "official") if len(r) == 6 else r for r in rows]
-    return pl.DataFrame(
-        [(*r, "src", None) for r in full],
-        schema={
-            "indicator_id": pl.String,
-            "region_code": pl.String,
-            "region_year": pl.Int32,
-            "period": pl.Date,
-            "period_type": pl.String,
-            "value": pl.Float64,
-            "status": pl.String,
-            "source_id": pl.String,
-            "computed_from": pl.String,
-        },
-        orient="row",
-    )
+    frame = pl.DataFrame(full, schema=OBSERVATION, orient="row")
+    return frame.with_columns(pl.lit("src").alias("source_id"), pl.lit(None, dtype=pl.String).alias("computed_from"))
 
 
 def test_a_ratio_is_made_where_both_parts_exist_and_the_denominator_is_positive() -> None:
