@@ -1,0 +1,18 @@
+// Filters the list of gemeenten as the reader types; without JavaScript the whole list stays readable.
+(function () {
+  var input = document.getElementById("search");
+  var items = Array.prototype.slice.call(document.querySelectorAll("#gemeenten li"));
+  var count = document.getElementById("count");
+  function update() {
+    var query = input.value.trim().toLowerCase();
+    var shown = 0;
+    items.forEach(function (item) {
+      var match = !query || item.getAttribute("data-key").indexOf(query) !== -1;
+      item.hidden = !match;
+      if (match) shown += 1;
+    });
+    count.textContent = shown + " / " + items.length;
+  }
+  input.addEventListener("input", update);
+  update();
+})();

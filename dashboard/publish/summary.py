@@ -1,0 +1,54 @@
+"""The plain-language summary of a gemeente profile, in Dutch (B1: short sentences, everyday words) and English.
+
+Made from the profile table's own rows by templates: every number in the text is a cell of the table (a test
+checks it), so the summary can never say a figure the page does not show. Where a theme has no figure for the
+gemeente, the summary says so instead of guessing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from contract.periods import period_end
+from dashboard.i18n import fmt_age, t
+
+THEMES = ("opvang", "huisvesting", "integratie", "context")
+
+THEME_KEYS = {"context": "cov_theme_context", "opvang": "Theme_opvang", "huisvesting": "Theme_huisvesting"}
+
+
+def sentences(name: str, rows: list[dict], lang: str, today: date | None = None) -> list[tuple[str, str]]:
+    """(theme title, its sentences) per theme: the theme's headline row (its first), compared with the
+    provincie, gemeenten of the same size and the country, and how old it is."""
+    today = today or date.today()
+    out = []
+    for theme in THEMES:
+        title = t(THEME_KEYS.get(theme, f"Theme_{theme}"), lang).capitalize()
+        own = [r for r in rows if r["theme"] == theme]
+        if not own:
+            out.append((title, t("sum_none", lang, name=name)))
+            continue
+        row = own[0]
+        c = row["_comparison"]
+        if c.gemeente is None:
+            out.append((title, t("sum_absent", lang, name=name)))
+            continue
+        parts = [
+            t(
+                "sum_value",
+                lang,
+                name=name,
+                value=row["gemeente"],
+                indicator=row["indicator"],
+                basis=row["basis"],
+                period=row["period"],
+            ),
+            t("sum_compare", lang, provincie=row["provincie"], peers=row["peers"], nederland=row["nederland"]),
+        ]
+        if c.national:
+            ratio = c.gemeente / c.national
+            parts.append(t("sum_higher" if ratio > 1.05 else "sum_lower" if ratio < 0.95 else "sum_same", lang))
+        age = fmt_age(period_end(row["period_start"], row["period_type"]), today, lang)
+        parts.append(t("sum_age", lang, age=age))
+        out.append((title, " ".join(parts)))
+    return out

@@ -1,0 +1,149 @@
+"""The static edition (``python -m dashboard.publish``): a profile per current gemeente, an index with search and a
+sitemap from the test warehouse; the summaries' numbers are the tables' (and the warehouse's); publishing again
+changes nothing; a real Chromium reads it from a static file server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from dashboard.i18n import fmt_number
+from tests.conftest import REPO, sql
+
+LIVE = "https://dashboard.example.org"
+BASE = "https://example.org/keten"
+
+
+@pytest.fixture(scope="module")
+def site(built_warehouse: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard.publish", str(out), "--warehouse", str(built_warehouse),
+         "--base-url", BASE, "--live-url", LIVE],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "files written" in result.stdout
+    return out
+
+
+def current_gemeenten(built_warehouse: Path) -> dict[str, str]:
+    return dict(
+        sql(
+            built_warehouse,
+            """SELECT code, name FROM region WHERE level = 'gemeente'
+               AND year = (SELECT max(year) FROM region WHERE level = 'gemeente')""",
+        )
+    )
+
+
+def test_a_profile_for_every_current_gemeente_an_index_and_a_sitemap(site: Path, built_warehouse: Path) -> None:
+    gemeenten = current_gemeenten(built_warehouse)
+    profiles = {p.stem for p in (site / "gemeente").glob("*.html")}
+    assert profiles == set(gemeenten) and len(profiles) == 342
+    assert {p.stem for p in (site / "gemeente").glob("*.csv")} == profiles
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="gemeente/{code}.html"' in index for code in gemeenten)
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<loc>") == 343 and f"<loc>{BASE}/gemeente/GM0363.html</loc>" in sitemap
+    amsterdam = (site / "gemeente" / "GM0363.html").read_text(encoding="utf-8")
+    assert f'href="{LIVE}/gemeente?gm=GM0363"' in amsterdam and '<html lang="nl">' in amsterdam
+    assert '<section lang="en"' in amsterdam
+
+
+def sections(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<section lang="(\w+)" class="language">(.*?)</section>', page, flags=re.S))
+
+
+def numbers(text: str) -> set[str]:
+    return {n.rstrip(".,") for n in re.findall(r"\d[\d.,]*", text)}
+
+
+@pytest.mark.parametrize("code", ["GM0363", "GM1980", "GM0599"])
+def test_every_number_in_a_summary_is_a_number_of_its_table(site: Path, code: str) -> None:
+    page = (site / "gemeente" / f"{code}.html").read_text(encoding="utf-8")
+    for lang, body in sections(page).items():
+        summary = " ".join(re.findall(r"<dd>(.*?)</dd>", body, flags=re.S))
+        cells = " ".join(re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", body, flags=re.S))
+        assert summary, lang
+        assert numbers(summary) <= numbers(cells), (code, lang, numbers(summary) - numbers(cells))
+
+
+def test_the_summary_says_the_warehouses_figure(site: Path, built_warehouse: Path) -> None:
+    (population,) = sql(
+        built_warehouse,
+        """SELECT value FROM observation WHERE indicator_id = 'bevolking' AND region_code = 'GM0363'
+           ORDER BY period DESC LIMIT 1""",
+    )[0]
+    page = sections((site / "gemeente" / "GM0363.html").read_text(encoding="utf-8"))
+    assert f"Amsterdam had {fmt_number(population, 'nl')} (Inwoners" in page["nl"]
+    assert f"Amsterdam had {fmt_number(population, 'en')} (Population" in page["en"]
+    # A gemeente formed later says whose figures it shows, as the live page does.
+    later = sections((site / "gemeente" / "GM1980.html").read_text(encoding="utf-8"))
+    assert "Dijk en Waard bestond in 2016 nog niet" in later["nl"] and "Heerhugowaard, Langedijk" in later["nl"]
+
+
+def test_publishing_again_does_nothing_and_a_forced_run_writes_only_what_changed(
+    site: Path, built_warehouse: Path
+) -> None:
+    from dashboard.publish.site import STATE, publish
+
+    options = dict(base_url=BASE, live_url=LIVE)
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file() and p.name != STATE}
+    assert publish(built_warehouse, site, **options).skipped
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+    # A changed code fingerprint forces a render: identical pages are not written again; a lost one is.
+    state = site / STATE
+    state.write_text(state.read_text(encoding="utf-8").replace('"code": "', '"code": "x'), encoding="utf-8")
+    (site / "gemeente" / "GM0599.html").unlink()
+    report = publish(built_warehouse, site, **options)
+    assert report.written == ["gemeente/GM0599.html"] and report.unchanged == 687
+
+
+@pytest.fixture(scope="module")
+def static_server(site: Path):
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.browser
+def test_chromium_reads_the_index_and_profiles_without_errors(static_server: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        errors: list[str] = []
+        for path, width in (("/index.html", 390), ("/gemeente/GM0363.html", 1280), ("/gemeente/GM1980.html", 390)):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+            page.goto(static_server + path)
+            results = Axe().run(page)
+            serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+            assert serious == [], (path, serious)
+            if path == "/index.html":
+                page.fill("#search", "dijk en")
+                visible = page.locator("#gemeenten li:visible").all_inner_texts()
+                assert visible == ["Dijk en Waard GM1980"]
+                assert page.locator("#count").inner_text() == "1 / 342"
+            else:
+                assert page.locator("table").count() >= 6
+            page.close()
+        browser.close()
+    assert errors == []
