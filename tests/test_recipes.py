@@ -378,3 +378,18 @@ def test_the_readmes_example_recipe_is_valid(tmp_path) -> None:
         and recipe.regions.absent == "zero"
         and recipe.values[0].indicator == "taakstelling"
     )
+
+
+def test_a_row_without_any_figure_is_an_error_where_figures_are_required(snapshot, tmp_path, xlsx_case):
+    """A CBS export's empty rows are skipped, but not in a table whose recipe requires every figure."""
+    rows = [
+        [row[0], row[1], *[""] * (len(row) - 2)] if row[0] == "Amsterdam" else row for row in housing_rows(snapshot)
+    ]
+    recipe = xlsx_case(rows=rows)
+    recipe.write_text(recipe.read_text(encoding="utf-8").replace("unknown = []", 'unknown = [""]'), encoding="utf-8")
+    expect(
+        recipe,
+        tmp_path,
+        snapshot,
+        rf"line {amsterdam_row(snapshot)}, column '[^']+': no figure where the recipe requires one",
+    )

@@ -41,9 +41,10 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
     numbers = {column: _numbers(table, column, recipe, error) for column in _numeric_columns(recipe)}
     # A row without a single figure says nothing (a CBS export lists every region for every period, with
     # empty cells where a gemeente did not exist yet or any more): it is not checked against the division.
+    # Where the recipe requires figures, such a row is an error instead (below), never skipped.
     has_figure = pl.any_horizontal(*(numbers[v.column].is_not_null() for v in recipe.values))
     keep = pl.select(has_figure.alias("keep"))["keep"] if table.height else pl.Series([], dtype=pl.Boolean)
-    if not keep.all():
+    if not any(v.required for v in recipe.values) and not keep.all():
         table = table.filter(keep)
         numbers = {column: series.filter(keep) for column, series in numbers.items()}
     if table.height == 0:
