@@ -34,6 +34,11 @@ with head[1]:
     st.markdown(f"**{t('gm_copy_link', lang)}**")
     st.code(url, language=None, wrap_lines=True)
     st.caption(t("gm_copy_help", lang))
+    static = widgets.static_site()
+    if static and not options["former"]:
+        # The published static edition (python -m dashboard.publish): the printable factsheet and the profile.
+        page = f"{static}/gemeente/{gm}"
+        st.markdown(f"[{t('gm_factsheet', lang)}]({page}.pdf) · [{t('gm_static', lang)}]({page}.html)")
 
 rows = cache.get(data.profile, gm)
 table_rows = profile_table.profile_rows(rows, cache.get(data.indicators), lang)

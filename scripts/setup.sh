@@ -3,7 +3,8 @@
 # (Debian's python3 refuses that: PEP 668). Works with Debian's python3 + python3-venv and any Python >= 3.11.
 #
 #   scripts/setup.sh           runtime + test Python packages
-#   scripts/setup.sh --tests   also Debian's chromium (browser tests) and nginx (the scale-out test)
+#   scripts/setup.sh --tests   also Debian's chromium (browser tests), nginx (the scale-out test) and poppler-utils
+#                              (pdftotext, pdfinfo: the factsheet tests)
 #
 # Set $PYTHON to choose the interpreter the environment is made from (default: python3).
 set -euo pipefail
@@ -45,5 +46,6 @@ if [ "${1:-}" = "--tests" ]; then
   need=()
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)  # reads the factsheet PDFs back in the tests
   if [ "${#need[@]}" -gt 0 ]; then apt_install "${need[@]}"; fi
 fi

@@ -785,3 +785,14 @@ def test_the_coverage_sentence_is_computed_from_the_warehouse(built_warehouse: P
     assert "huisvesting per gemeente 2016 1e helft" in note and "integratie nog niets" in note
     at = open_page("overzicht", lang="en")
     assert any(c.startswith("What really exists: population per municipality 2015, 2019–2025") for c in captions(at))
+
+
+def test_gemeente_offers_the_factsheet_when_a_static_site_is_published(monkeypatch) -> None:
+    monkeypatch.setenv("KETEN_STATIC_URL", "https://static.example.org/keten/")
+    at = open_page("gemeente", gm="GM1980")
+    assert_clean(at)
+    text = "\n".join(m.value for m in at.markdown)
+    assert "(https://static.example.org/keten/gemeente/GM1980.pdf)" in text
+    monkeypatch.delenv("KETEN_STATIC_URL")
+    at = open_page("gemeente", gm="GM1980")
+    assert "GM1980.pdf" not in "\n".join(m.value for m in at.markdown)

@@ -109,8 +109,11 @@ def test_publishing_again_does_nothing_and_a_forced_run_writes_only_what_changed
 
 @pytest.fixture(scope="module")
 def static_server(site: Path):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -147,3 +150,49 @@ def test_chromium_reads_the_index_and_profiles_without_errors(static_server: str
             page.close()
         browser.close()
     assert errors == []
+
+
+@pytest.fixture(scope="module")
+def factsheets(built_warehouse: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("factsheets")
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard.publish", str(out), "--warehouse", str(built_warehouse), "--pdf",
+         "--only", "GM0363,GM1980", "--live-url", LIVE],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("code, name", [("GM0363", "Amsterdam"), ("GM1980", "Dijk en Waard")])
+def test_a_factsheet_is_one_a4_page_with_the_name_and_the_figures(
+    factsheets: Path, built_warehouse: Path, code: str, name: str
+) -> None:
+    pdf = factsheets / "gemeente" / f"{code}.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
+    assert 1 <= pages <= 2 and "pts (A4)" in info
+    assert pdf.stat().st_size <= 500_000
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    (population,) = sql(
+        built_warehouse,
+        """SELECT value FROM observation WHERE indicator_id = 'bevolking' AND region_code = ?
+           ORDER BY period DESC LIMIT 1""",
+        [code],
+    )[0]
+    assert f"{name} {code}" in text and fmt_number(population, "nl") in text
+    assert "In het kort" in text and "In brief" not in text  # the Dutch half
+    assert f'href="{code}.pdf"' in (factsheets / "gemeente" / f"{code}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_an_unchanged_republish_prints_nothing(factsheets: Path, built_warehouse: Path) -> None:
+    from dashboard.publish.site import publish
+
+    pdf = factsheets / "gemeente" / "GM0363.pdf"
+    before = pdf.stat().st_mtime_ns
+    state = factsheets / "site.json"
+    state.write_text(state.read_text(encoding="utf-8").replace('"code": "', '"code": "x'), encoding="utf-8")
+    report = publish(built_warehouse, factsheets, live_url=LIVE, codes=["GM0363", "GM1980"], pdf=True)
+    assert report.written == [] and pdf.stat().st_mtime_ns == before

@@ -16,12 +16,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse", type=Path, default=None, help="default: $KETEN_WAREHOUSE or data/")
     parser.add_argument("--base-url", default=None, help="the site's public address (for the sitemap)")
     parser.add_argument("--live-url", default=None, help="the live dashboard's address (for 'open in the dashboard')")
+    parser.add_argument("--pdf", action="store_true", help="also print an A4 factsheet per gemeente (Chromium)")
+    parser.add_argument("--only", default=None, help="comma-separated gemeente codes (default: every one)")
     args = parser.parse_args(argv)
     warehouse = args.warehouse or warehouse_path()
     if not warehouse.exists():
         print(f"error: {warehouse}: no warehouse; build it with: python -m etl build", file=sys.stderr)
         return 2
-    report = publish(warehouse, args.out, base_url=args.base_url, live_url=args.live_url)
+    codes = [c.strip().upper() for c in args.only.split(",")] if args.only else None
+    report = publish(warehouse, args.out, base_url=args.base_url, live_url=args.live_url, codes=codes, pdf=args.pdf)
     if report.skipped:
         print(f"{args.out}: up to date (warehouse and code unchanged), {report.seconds:.2f} s")
     else:

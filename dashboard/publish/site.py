@@ -57,6 +57,7 @@ def publish(
     live_url: str | None = None,
     codes: list[str] | None = None,
     today: date | None = None,
+    pdf: bool = False,
 ) -> Report:
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
@@ -65,12 +66,12 @@ def publish(
         fingerprint = {
             "warehouse": data.build_info(wh).get("fingerprint", ""),
             "code": code_fingerprint(),
-            "options": [base_url, live_url, codes],
+            "options": [base_url, live_url, codes, pdf],
         }
         state = _read_state(out)
         if state.get("fingerprint") == fingerprint and all((out / p).exists() for p in state.get("files", {})):
             return Report(skipped=True, seconds=time.perf_counter() - started)
-        files = _render(wh, base_url, live_url, codes, today or date.today())
+        files = _render(wh, base_url, live_url, codes, today or date.today(), pdf)
     finally:
         wh.close()
     report = Report()
@@ -84,6 +85,26 @@ def publish(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         report.written.append(rel)
+    if pdf:
+        # A factsheet is printed again only when its profile page changed (or it is missing).
+        stale = [
+            rel
+            for rel in files
+            if rel.startswith("gemeente/")
+            and rel.endswith(".html")
+            and (rel in report.written or not (out / rel.replace(".html", ".pdf")).exists())
+        ]
+        from dashboard.publish.pdf import print_pdfs
+
+        for rel, content in print_pdfs(out, stale).items():
+            (out / rel).write_bytes(content)
+            report.written.append(rel)
+        for rel in files:
+            if rel.endswith(".html") and rel.startswith("gemeente/"):
+                target = rel.replace(".html", ".pdf")
+                checksums[target] = hashlib.sha256((out / target).read_bytes()).hexdigest()
+                report.unchanged += target not in report.written
+        files = {**files, **{rel: b"" for rel in checksums if rel.endswith(".pdf")}}
     for rel in set(state.get("files", {})) - set(files):
         (out / rel).unlink(missing_ok=True)  # a gemeente that no longer exists
     (out / STATE).write_text(json.dumps({"fingerprint": fingerprint, "files": checksums}, indent=1), encoding="utf-8")
@@ -108,7 +129,9 @@ def current_gemeenten(wh: Warehouse) -> pl.DataFrame:
     return options.filter(pl.col("last_year") == options["last_year"].max()).select("code", "name").sort("name")
 
 
-def _render(wh: Warehouse, base_url: str | None, live_url: str | None, codes, today: date) -> dict[str, bytes]:
+def _render(
+    wh: Warehouse, base_url: str | None, live_url: str | None, codes, today: date, pdf: bool
+) -> dict[str, bytes]:
     env = _environment()
     gemeenten = current_gemeenten(wh)
     if codes:
@@ -121,7 +144,7 @@ def _render(wh: Warehouse, base_url: str | None, live_url: str | None, codes, to
     entries = gemeenten.to_dicts()
     files["index.html"] = env.get_template("index.html").render(gemeenten=entries, built=built).encode()
     for gemeente in entries:
-        page, csv = _profile(wh, env, gemeente, live_url, built, today)
+        page, csv = _profile(wh, env, gemeente, live_url, built, today, pdf)
         files[f"gemeente/{gemeente['code']}.html"] = page
         files[f"gemeente/{gemeente['code']}.csv"] = csv
     if base_url:
@@ -131,7 +154,7 @@ def _render(wh: Warehouse, base_url: str | None, live_url: str | None, codes, to
     return files
 
 
-def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | None, built: str, today: date):
+def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | None, built: str, today: date, pdf: bool):
     code, name = gemeente["code"], gemeente["name"]
     profile = data.profile(wh, code)
     indicators = data.indicators(wh)
@@ -165,6 +188,7 @@ def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | No
         lang=languages,
         live=f"{live_url.rstrip('/')}/gemeente?gm={code}" if live_url else None,
         built=built,
+        pdf=pdf,
     )
     frame = profile_table.profile_frame(profile_table.profile_rows(profile, indicators, "nl"))
     csv = csv_bytes(frame.drop([c for c in frame.columns if c.endswith("_text")]) if frame.height else frame)

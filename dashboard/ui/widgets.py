@@ -341,6 +341,14 @@ def table(frame: pl.DataFrame, columns: Mapping[str, tuple[str, str]], key: str,
     st.dataframe(shown.to_arrow(), column_config=config, hide_index=True, key=key, height=height, width="stretch")
 
 
+def static_site() -> str | None:
+    """The address of the published static edition (``$KETEN_STATIC_URL``), if the operator configured one."""
+    import os
+
+    url = os.environ.get("KETEN_STATIC_URL", "").strip().rstrip("/")
+    return url or None
+
+
 def gap_list(gaps: pl.DataFrame, lang_: str) -> str:
     """Markdown bullets: who publishes what would fill a gap, with a link."""
     topic = "topic_en" if lang_ == "en" else "topic_nl"
