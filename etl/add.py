@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.build import DEFAULT_SNAPSHOT, DEFAULT_WAREHOUSE, BuildReport, build
+from etl.build import DEFAULT_WAREHOUSE, BuildReport, build
 from etl.errors import InputError
 from etl.recipes import added_folder
 from etl.recipes.model import load
@@ -28,7 +28,7 @@ class Added:
     report: BuildReport
 
 
-def add(file: Path, recipe_path: Path, snapshot: Path = DEFAULT_SNAPSHOT, out: Path = DEFAULT_WAREHOUSE) -> Added:
+def add(file: Path, recipe_path: Path, snapshot: Path | None = None, out: Path = DEFAULT_WAREHOUSE) -> Added:
     if not file.is_file():
         raise InputError(file, "file not found")
     recipe = load(recipe_path)
@@ -43,7 +43,7 @@ def add(file: Path, recipe_path: Path, snapshot: Path = DEFAULT_SNAPSHOT, out: P
     try:
         shutil.copyfile(file, target)
         shutil.copyfile(recipe_path, recipe_target)
-        report = build(snapshot, out)
+        report = build(snapshot or _snapshot(), out)
     except BaseException:
         # Put the added folder back as it was; the build never swapped a failed warehouse in.
         for path in (target, recipe_target):
@@ -55,10 +55,19 @@ def add(file: Path, recipe_path: Path, snapshot: Path = DEFAULT_SNAPSHOT, out: P
     return Added(recipe.source.id, target, sha256_file(target), report)
 
 
+def _snapshot() -> Path:
+    """The snapshot the start command builds from: $KETEN_SNAPSHOT, ../shared/data, else the fetched folder."""
+    from etl.prepare import choose_snapshot
+
+    return choose_snapshot()[0]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="your copy of the publication (CSV, XLSX, ODS, CBS CSV export)")
     parser.add_argument("--recipe", type=Path, required=True, help="the recipe (TOML) that says how to read it")
-    parser.add_argument("--snapshot", type=Path, default=DEFAULT_SNAPSHOT, help="snapshot folder of the build")
+    parser.add_argument(
+        "--snapshot", type=Path, default=None, help="snapshot of the build (default: the one the start command uses)"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_WAREHOUSE, help="warehouse file to rebuild")
 
 
