@@ -207,3 +207,51 @@ def add_points(
         )
     fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=12)))
     return fig
+
+
+def indicator_map(
+    md,
+    collection: dict,
+    indicator_id: str,
+    unit: str,
+    lang: str,
+    *,
+    measure: str = "rate",
+    highlight: str | None = None,
+    no_data_label: str | None = None,
+    height: int = 520,
+    title: str | None = None,
+) -> go.Figure:
+    """The choropleth of one indicator at one level and period (``MapData``) on ``collection``: per 1,000
+    inhabitants where the build made rates and ``measure`` asks for them, else the value; hover texts in the
+    reader's language; the diverging scale for indicators read against a reference point. The live pages and the
+    static edition draw their maps with this one function."""
+    from dashboard.frames import with_text
+    from dashboard.i18n import fmt_rate, fmt_value, t, unit_label
+
+    use_rate = measure == "rate" and md.has_rates
+    shapes = with_text(md.shapes, "value", lambda v: None if v is None else fmt_value(v, unit, lang), "_abs")
+    # "Absolute" only means something next to a rate; a percentage or a count alone is just the value.
+    hover = [(t("hover_abs" if md.has_rates else "value", lang), "_abs")]
+    if md.has_rates:
+        shapes = with_text(shapes, "rate", lambda v: fmt_rate(v, lang), "_rate")
+        hover.append((t("hover_rate", lang), "_rate"))
+    if md.mapped:
+        hover.append((str(md.region_year), "from_names"))
+    colour = "rate" if use_rate else "value"
+    midpoint, reverse = DIVERGING_SCALES.get(indicator_id, (0.0, False))
+    return choropleth(
+        collection,
+        shapes,
+        color=colour,
+        hover=hover,
+        colorbar_title=t("rate", lang) if use_rate else unit_label(unit, lang),
+        diverging=indicator_id in DIVERGING_SCALES and colour == "value",
+        midpoint=midpoint,
+        reverse=reverse,
+        highlight=highlight,
+        no_data_label=no_data_label or t("no_data", lang),
+        height=height,
+        title=title,
+        lang=lang,
+    )

@@ -4,6 +4,7 @@ notes, source line, CSV download)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 
 import plotly.graph_objects as go
@@ -14,8 +15,7 @@ from contract.periods import period_end
 from dashboard import data, figures, maps, state
 from dashboard.data import MapData
 from dashboard.downloads import values_export, with_sources
-from dashboard.frames import with_text
-from dashboard.i18n import fmt_age, fmt_number, fmt_rate, fmt_value, level_label, period_label, t, unit_label
+from dashboard.i18n import fmt_age, fmt_number, level_label, period_label, t, unit_label
 from dashboard.sources import source_line
 from dashboard.ui import cache, widgets
 
@@ -242,13 +242,6 @@ def default_gemeente() -> str | None:
 # --- map section -------------------------------------------------------------------------------------------
 
 
-def _hover_columns(frame: pl.DataFrame, unit: str, lang: str, rates: bool) -> pl.DataFrame:
-    frame = with_text(frame, "value", lambda v: None if v is None else fmt_value(v, unit, lang), "_abs")
-    if rates:
-        frame = with_text(frame, "rate", lambda v: fmt_rate(v, lang), "_rate")
-    return frame
-
-
 def map_section(
     indicator_id: str,
     level: str,
@@ -273,21 +266,15 @@ def map_section(
     if md.table.height == 0:
         return md
     use_rate = measure == "rate" and md.has_rates
-    shapes = md.shapes
-    table = md.table
+    colour = "rate" if use_rate else "value"
     if only_codes is not None:
         allowed = set(only_codes)
-        shapes = shapes.filter(pl.col("code").is_in(list(allowed)))
-        table = table.filter(pl.col("code").is_in(list(allowed)))
-    colour = "rate" if use_rate else "value"
-    # "Absolute" only means something next to a rate; a percentage or a count alone is just the value.
-    hover = [(t("hover_abs" if md.has_rates else "value", lang), "_abs")]
-    if md.has_rates:
-        hover.append((t("hover_rate", lang), "_rate"))
-    shapes = _hover_columns(shapes, unit, lang, md.has_rates)
-    if md.mapped:
-        hover.append((str(md.region_year), "from_names"))
-    colorbar = t("rate", lang) if use_rate else unit_label(unit, lang)
+        md = replace(
+            md,
+            shapes=md.shapes.filter(pl.col("code").is_in(list(allowed))),
+            table=md.table.filter(pl.col("code").is_in(list(allowed))),
+        )
+    table = md.table
     if md.geometry_year is not None:
         collection, boundary_ids = cache.geometry(level, md.geometry_year)
         if only_codes is not None:
@@ -296,21 +283,17 @@ def map_section(
                 "type": "FeatureCollection",
                 "features": [f for f in collection["features"] if f["id"] in keep],
             }
-        midpoint, reverse = maps.DIVERGING_SCALES.get(indicator_id, (0.0, False))
-        fig = maps.choropleth(
+        fig = maps.indicator_map(
+            md,
             collection,
-            shapes,
-            color=colour,
-            hover=hover,
-            colorbar_title=colorbar,
-            diverging=indicator_id in maps.DIVERGING_SCALES and colour == "value",
-            midpoint=midpoint,
-            reverse=reverse,
+            indicator_id,
+            unit,
+            lang,
+            measure=measure,
             highlight=highlight,
-            no_data_label=no_data_label or t("no_data", lang),
+            no_data_label=no_data_label,
             height=height,
             title=title,
-            lang=lang,
         )
         if add_layers:
             add_layers(fig)
