@@ -104,7 +104,35 @@ def test_publishing_again_does_nothing_and_a_forced_run_writes_only_what_changed
     state.write_text(state.read_text(encoding="utf-8").replace('"code": "', '"code": "x'), encoding="utf-8")
     (site / "gemeente" / "GM0599.html").unlink()
     report = publish(built_warehouse, site, **options)
-    assert report.written == ["gemeente/GM0599.html"] and report.unchanged == 687
+    files = [p for p in site.rglob("*") if p.is_file() and p.name != STATE]
+    assert report.written == ["gemeente/GM0599.html"] and report.unchanged == len(files) - 1
+
+
+def test_every_embed_view_is_a_page_with_its_figure_data_and_a_link_back(site: Path, built_warehouse: Path) -> None:
+    from dashboard.db import Warehouse
+    from dashboard.publish.embeds import token, views
+
+    wh = Warehouse(built_warehouse)
+    try:
+        expected = views(wh)
+    finally:
+        wh.close()
+    index = (site / "embed" / "index.html").read_text(encoding="utf-8")
+    for indicator_id, level, period, period_type in expected:
+        folder = site / "embed" / indicator_id / level
+        if period is not None:
+            folder = folder / token(period, period_type)
+        pages = sorted(p.stem for p in folder.glob("*.html"))
+        assert "table" in pages and ("map" in pages or level == "land"), folder
+        assert (folder / "data.csv").exists()
+        for page in pages:
+            html = (folder / f"{page}.html").read_text(encoding="utf-8")
+            assert f"{LIVE}/embed?view={page}&" in html and "Bron:" in html
+            size = len(html.encode()) + ((folder / f"{page}.json").stat().st_size if page != "table" else 0)
+            assert size <= 250_000, (folder, page, size)
+        assert f'href="{folder.relative_to(site / "embed").as_posix()}/table.html"' in index
+    assert (site / "assets" / "plotly.min.js").stat().st_size > 1_000_000  # once, for every embed
+    assert not any("plotly" in p.name for p in (site / "embed").rglob("*.js"))
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +160,14 @@ def test_chromium_reads_the_index_and_profiles_without_errors(static_server: str
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         errors: list[str] = []
-        for path, width in (("/index.html", 390), ("/gemeente/GM0363.html", 1280), ("/gemeente/GM1980.html", 390)):
+        pages = (
+            ("/index.html", 390),
+            ("/gemeente/GM0363.html", 1280),
+            ("/gemeente/GM1980.html", 390),
+            ("/embed/taakstelling/gemeente/2016HJ01/map.html", 800),
+            ("/embed/realisatie_pct/provincie/2016HJ01/chart.html", 390),
+        )
+        for path, width in pages:
             page = browser.new_page(viewport={"width": width, "height": 900})
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
@@ -140,12 +175,15 @@ def test_chromium_reads_the_index_and_profiles_without_errors(static_server: str
             results = Axe().run(page)
             serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
             assert serious == [], (path, serious)
-            if path == "/index.html":
+            if path.endswith("map.html"):
+                page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=30_000)
+                assert page.locator(".js-plotly-plot .choroplethlocation").count() == 390  # gemeenten of 2016
+            elif path == "/index.html":
                 page.fill("#search", "dijk en")
                 visible = page.locator("#gemeenten li:visible").all_inner_texts()
                 assert visible == ["Dijk en Waard GM1980"]
                 assert page.locator("#count").inner_text() == "1 / 342"
-            else:
+            elif path.startswith("/gemeente/"):
                 assert page.locator("table").count() >= 6
             page.close()
         browser.close()

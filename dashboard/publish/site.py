@@ -17,12 +17,14 @@ from pathlib import Path
 
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from plotly.offline import get_plotlyjs
 
 from contract.periods import period_end
 from dashboard import data, profile_table
 from dashboard.db import Warehouse
 from dashboard.downloads import csv_bytes
 from dashboard.i18n import fmt_age, fmt_number, t
+from dashboard.publish import embeds
 from dashboard.publish.summary import sentences
 from dashboard.sources import source_line
 
@@ -140,6 +142,10 @@ def _render(
     files: dict[str, bytes] = {
         "assets/site.css": (HERE / "static" / "site.css").read_bytes(),
         "assets/search.js": (HERE / "static" / "search.js").read_bytes(),
+        "assets/embed.js": (HERE / "static" / "embed.js").read_bytes(),
+        # Plotly once for every embed, and the empty base map it asks for even when the base map is hidden.
+        "assets/plotly.min.js": get_plotlyjs().encode(),
+        "assets/world_110m.json": (HERE.parents[1] / "static" / "world_110m.json").read_bytes(),
     }
     entries = gemeenten.to_dicts()
     files["index.html"] = env.get_template("index.html").render(gemeenten=entries, built=built).encode()
@@ -147,6 +153,8 @@ def _render(
         page, csv = _profile(wh, env, gemeente, live_url, built, today, pdf)
         files[f"gemeente/{gemeente['code']}.html"] = page
         files[f"gemeente/{gemeente['code']}.csv"] = csv
+    if not codes:
+        files.update(embeds.render(wh, env, live_url, built))
     if base_url:
         urls = ["", *(f"gemeente/{g['code']}.html" for g in entries)]
         sitemap = env.get_template("sitemap.xml").render(base=base_url.rstrip("/"), urls=urls, day=built)
