@@ -1,5 +1,6 @@
-"""Static edition benchmark: full publish (every profile, with or without PDF factsheets), an unchanged
-republish, the largest page and PDF, and 200 concurrent requests for a profile page on a loopback static server.
+"""Static edition benchmark: full publish (every profile and embed, with or without PDF factsheets), an unchanged
+republish, the largest page, PDF and embed, and 200 concurrent requests for an embed page on a loopback static
+server (Python's own http.server: a floor, nginx or a CDN does far better).
 Targets (issue #11, 2-core reference machine): full publish <= 5 min, unchanged <= 5 s, profile <= 400 KB,
 PDF <= 500 KB, 200 concurrent requests with 0 errors.
 
@@ -77,8 +78,13 @@ def main() -> None:
             largest_pdf = max(pdfs, key=lambda p: p.stat().st_size)
             size = largest_pdf.stat().st_size / 1000
             print(f"largest PDF factsheet   {size:7.1f} KB  target <= 500 KB  ({largest_pdf.name})")
-        errors, p95, total = concurrent_requests(out, "/gemeente/GM0363.html", 200)
-        print(f"200 concurrent GETs     {errors:7d} errors, p95 {p95 * 1000:.0f} ms, all in {total:.2f} s")
+        embeds = sorted((out / "embed").rglob("map.html"))
+        largest = max(embeds, key=lambda p: p.stat().st_size + (p.parent / "map.json").stat().st_size)
+        size = (largest.stat().st_size + (largest.parent / "map.json").stat().st_size) / 1000
+        print(f"largest embed + figure  {size:7.1f} KB  target <= 250 KB  ({largest.relative_to(out)})")
+        path = "/" + embeds[0].relative_to(out).as_posix()
+        errors, p95, total = concurrent_requests(out, path, 200)
+        print(f"200 concurrent GETs     {errors:7d} errors, p95 {p95 * 1000:.0f} ms, all in {total:.2f} s  ({path})")
 
 
 if __name__ == "__main__":
