@@ -141,3 +141,19 @@ params = {"indicator": indicator_id, "period": period_token, "gm": gm or ""}
 if full_page == "vergelijk":
     params["level"] = level if level != "land" else "gemeente"
 st.markdown(f"[{t('open_full', lang)} ↗]({widgets.share_url(full_page, params)})")
+
+# Opened on its own (not inside an iframe): how to embed this view, live and, when a static edition is
+# published (KETEN_STATIC_URL), as its static page, which scales on any web host.
+if not st.context.is_embedded:
+    from dashboard.publish.embeds import path as static_path
+
+    with st.expander(t("em_snippet", lang)):
+        params = {**widgets.current_params(["view", "level", "indicator", "period", "gm"]), "embed": "true"}
+        live_src = widgets.share_url("embed", params)
+        st.code(f'<iframe src="{live_src}" width="800" height="950" title="{title}"></iframe>', language="html")
+        static = widgets.static_site()
+        if static:
+            view_name = "chart" if level == "land" and view == "map" else view
+            src = f"{static}/{static_path(indicator_id, level, view_name, period, period_type)}"
+            st.markdown(t("em_static", lang))
+            st.code(f'<iframe src="{src}" width="800" height="950" title="{title}"></iframe>', language="html")

@@ -796,3 +796,18 @@ def test_gemeente_offers_the_factsheet_when_a_static_site_is_published(monkeypat
     monkeypatch.delenv("KETEN_STATIC_URL")
     at = open_page("gemeente", gm="GM1980")
     assert "GM1980.pdf" not in "\n".join(m.value for m in at.markdown)
+
+
+def test_embed_offers_the_live_and_the_static_snippet(monkeypatch) -> None:
+    monkeypatch.setenv("KETEN_STATIC_URL", "https://static.example.org/keten")
+    at = open_page("embed", view="map", indicator="taakstelling", level="gemeente", period="2016HJ01")
+    assert_clean(at)
+    snippets = [c.value for c in at.code]
+    assert any(
+        "/embed?view=map&level=gemeente&indicator=taakstelling&period=2016HJ01&embed=true" in s for s in snippets
+    )
+    assert any(
+        'src="https://static.example.org/keten/embed/taakstelling/gemeente/2016HJ01/map.html"' in s for s in snippets
+    )
+    embedded = open_page("embed", embedded=True, view="map", indicator="taakstelling")
+    assert not embedded.code  # inside an iframe the view stands alone

@@ -110,7 +110,7 @@ def test_publishing_again_does_nothing_and_a_forced_run_writes_only_what_changed
 
 def test_every_embed_view_is_a_page_with_its_figure_data_and_a_link_back(site: Path, built_warehouse: Path) -> None:
     from dashboard.db import Warehouse
-    from dashboard.publish.embeds import token, views
+    from dashboard.publish.embeds import path, views
 
     wh = Warehouse(built_warehouse)
     try:
@@ -119,9 +119,7 @@ def test_every_embed_view_is_a_page_with_its_figure_data_and_a_link_back(site: P
         wh.close()
     index = (site / "embed" / "index.html").read_text(encoding="utf-8")
     for indicator_id, level, period, period_type in expected:
-        folder = site / "embed" / indicator_id / level
-        if period is not None:
-            folder = folder / token(period, period_type)
+        folder = (site / path(indicator_id, level, "table", period, period_type)).parent
         pages = sorted(p.stem for p in folder.glob("*.html"))
         assert "table" in pages and ("map" in pages or level == "land"), folder
         assert (folder / "data.csv").exists()

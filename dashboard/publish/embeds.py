@@ -9,21 +9,23 @@ import plotly.io
 import polars as pl
 from jinja2 import Environment
 
-from contract.periods import cbs_code
 from dashboard import data, figures, geo, maps
 from dashboard.db import Warehouse
 from dashboard.downloads import csv_bytes, values_export
 from dashboard.frames import with_text
 from dashboard.i18n import fmt_number, fmt_rate, fmt_value, period_label, t
 from dashboard.sources import source_line
+from dashboard.state import period_token
 
 LANG = "nl"
 LEVELS = ("gemeente", "provincie")
 
 
-def token(period, period_type: str) -> str:
-    """The URL's period code: CBS style, a day as its date."""
-    return period.isoformat() if period_type == "day" else cbs_code(period, period_type)
+def path(indicator_id: str, level: str, view: str, period=None, period_type: str = "") -> str:
+    """Where the static edition keeps one embed view (the live Embed page links it when a site is published)."""
+    if level == "land" or period is None:
+        return f"embed/{indicator_id}/land/{view}.html"
+    return f"embed/{indicator_id}/{level}/{period_token(period, period_type)}/{view}.html"
 
 
 def views(wh: Warehouse) -> list[tuple[str, str, object, str]]:
@@ -61,9 +63,9 @@ def render(wh: Warehouse, env: Environment, live_url: str | None, built: str) ->
             table = frame.with_columns(pl.col("period").cast(pl.String).alias("name"))
             kinds = {"chart": fig}
         else:
-            folder = f"embed/{indicator_id}/{level}/{token(period, period_type)}"
+            folder = path(indicator_id, level, "map", period, period_type).rsplit("/", 1)[0]
             title = f"{label} · {period_label(period, period_type, LANG)}"
-            query = f"level={level}&indicator={indicator_id}&period={token(period, period_type)}"
+            query = f"level={level}&indicator={indicator_id}&period={period_token(period, period_type)}"
             md = data.map_data(wh, indicator_id, level, period, period_type)
             table = md.table.sort("value", descending=True)
             kinds = {"chart": _bars(table, label)}
@@ -94,7 +96,10 @@ def render(wh: Warehouse, env: Environment, live_url: str | None, built: str) ->
             )
             files[f"{folder}/{view}.html"] = page.encode()
             if view in kinds:
-                files[f"{folder}/{view}.json"] = plotly.io.to_json(kinds[view], validate=False).encode()
+                # An explicit template: Streamlit, once imported in the same process, changes Plotly's default,
+                # and the same site must come out byte for byte the same wherever it is published from.
+                figure = kinds[view].update_layout(template="plotly_white")
+                files[f"{folder}/{view}.json"] = plotly.io.to_json(figure, validate=False).encode()
     files["embed/index.html"] = env.get_template("embeds.html").render(embeds=listed, built=built).encode()
     return files
 
