@@ -164,6 +164,7 @@ def test_chromium_reads_the_index_and_profiles_without_errors(static_server: str
             ("/gemeente/GM1980.html", 390),
             ("/embed/taakstelling/gemeente/2016HJ01/map.html", 800),
             ("/embed/realisatie_pct/provincie/2016HJ01/chart.html", 390),
+            ("/embed/coa_plaatsen/gemeente/2015-11-03/table.html", 390),
         )
         for path, width in pages:
             page = browser.new_page(viewport={"width": width, "height": 900})
@@ -183,6 +184,8 @@ def test_chromium_reads_the_index_and_profiles_without_errors(static_server: str
                 assert page.locator("#count").inner_text() == "1 / 342"
             elif path.startswith("/gemeente/"):
                 assert page.locator("table").count() >= 6
+            elif path.endswith("table.html"):
+                assert page.locator("details[open] tbody tr").count() > 50
             page.close()
         browser.close()
     assert errors == []
