@@ -235,3 +235,12 @@ def test_an_unchanged_republish_prints_nothing(factsheets: Path, built_warehouse
     state.write_text(state.read_text(encoding="utf-8").replace('"code": "', '"code": "x'), encoding="utf-8")
     report = publish(built_warehouse, factsheets, live_url=LIVE, codes=["GM0363", "GM1980"], pdf=True)
     assert report.written == [] and pdf.stat().st_mtime_ns == before
+    # A changed stylesheet changes how every factsheet prints: all of them are printed again.
+    css = factsheets / "assets" / "site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "/* old */", encoding="utf-8")
+    state.write_text(state.read_text(encoding="utf-8").replace('"code": "', '"code": "y'), encoding="utf-8")
+    state.write_text(
+        state.read_text(encoding="utf-8").replace('"assets/site.css": "', '"assets/site.css": "z'), encoding="utf-8"
+    )
+    report = publish(built_warehouse, factsheets, live_url=LIVE, codes=["GM0363", "GM1980"], pdf=True)
+    assert sorted(report.written) == ["assets/site.css", "gemeente/GM0363.pdf", "gemeente/GM1980.pdf"]

@@ -88,13 +88,14 @@ def publish(
         target.write_bytes(content)
         report.written.append(rel)
     if pdf:
-        # A factsheet is printed again only when its profile page changed (or it is missing).
+        # A factsheet is printed again only when its profile page or the stylesheet changed (or it is missing).
+        restyled = "assets/site.css" in report.written
         stale = [
             rel
             for rel in files
             if rel.startswith("gemeente/")
             and rel.endswith(".html")
-            and (rel in report.written or not (out / rel.replace(".html", ".pdf")).exists())
+            and (restyled or rel in report.written or not (out / rel.replace(".html", ".pdf")).exists())
         ]
         from dashboard.publish.pdf import print_pdfs
 
