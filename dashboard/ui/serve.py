@@ -40,6 +40,7 @@ def preload() -> None:
     import dashboard.data  # noqa: F401
     import dashboard.figures  # noqa: F401
     import dashboard.profile_table  # noqa: F401
+    import dashboard.publish.embeds  # noqa: F401  (the Embed page links the static edition)
 
     figure = go.Figure(
         [
