@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data, figures, state
 from dashboard.frames import with_text
-from dashboard.i18n import fmt_number, period_label, t
+from dashboard.i18n import fmt_number, fmt_value, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("embed", None, params=("view", "level", "indicator", "period", "gm"))
@@ -101,7 +101,8 @@ def chart_data() -> tuple[pl.DataFrame, object]:
     top = frame.head(15)
     if gm and gm not in top["code"].to_list():
         top = pl.concat([top, frame.filter(pl.col("code") == gm)])
-    top = with_text(top, "value", lambda v: fmt_number(v, lang), "_text")
+    unit = sections.indicator_info(indicator_id).get("unit", "")
+    top = with_text(top, "value", lambda v: fmt_value(v, unit, lang), "_text")
     return top, figures.bars(
         top, value="value", label="name", text="_text", axis_title=labels[indicator_id], highlight=gm
     )

@@ -811,3 +811,10 @@ def test_embed_offers_the_live_and_the_static_snippet(monkeypatch) -> None:
     )
     embedded = open_page("embed", embedded=True, view="map", indicator="taakstelling")
     assert not embedded.code  # inside an iframe the view stands alone
+
+
+def test_embed_bars_of_a_percentage_say_percent() -> None:
+    at = open_page("embed", view="chart", indicator="realisatie_pct", level="provincie", period="2016HJ01")
+    assert_clean(at)
+    bars = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "bar"][0]
+    assert bars["text"] and all(text.endswith("%") for text in bars["text"])

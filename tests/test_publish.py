@@ -5,6 +5,7 @@ changes nothing; a real Chromium reads it from a static file server on 127.0.0.1
 from __future__ import annotations
 
 import functools
+import json
 import re
 import subprocess
 import sys
@@ -129,6 +130,13 @@ def test_every_embed_view_is_a_page_with_its_figure_data_and_a_link_back(site: P
             size = len(html.encode()) + ((folder / f"{page}.json").stat().st_size if page != "table" else 0)
             assert size <= 250_000, (folder, page, size)
         assert f'href="{folder.relative_to(site / "embed").as_posix()}/table.html"' in index
+    # The same indicator and period per gemeente and per provincie are two entries that say which is which.
+    assert (
+        "Taakstelling · 2016 1e helft (per gemeente)" in index
+        and "Taakstelling · 2016 1e helft (per provincie)" in index
+    )
+    chart = json.loads((site / "embed/realisatie_pct/provincie/2016HJ01/chart.json").read_text(encoding="utf-8"))
+    assert all(text.endswith("%") for text in chart["data"][0]["text"])
     assert (site / "assets" / "plotly.min.js").stat().st_size > 1_000_000  # once, for every embed
     assert not any("plotly" in p.name for p in (site / "embed").rglob("*.js"))
 

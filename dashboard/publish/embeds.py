@@ -68,7 +68,7 @@ def render(wh: Warehouse, env: Environment, live_url: str | None, built: str) ->
             query = f"level={level}&indicator={indicator_id}&period={period_token(period, period_type)}"
             md = data.map_data(wh, indicator_id, level, period, period_type)
             table = md.table.sort("value", descending=True)
-            kinds = {"chart": _bars(table, label)}
+            kinds = {"chart": _bars(table, label, info.get("unit", ""))}
             if md.geometry_year is not None:
                 collection = geo.feature_collection(data.geometry_rows(wh, level, md.geometry_year))
                 kinds["map"] = maps.indicator_map(md, collection, indicator_id, info.get("unit", ""), LANG, height=600)
@@ -80,7 +80,8 @@ def render(wh: Warehouse, env: Environment, live_url: str | None, built: str) ->
             else table.select("period", "period_type", "value", "source_id")
         )
         rows = _table_rows(table, info.get("unit", ""))
-        listed.append({"title": title, "folder": folder, "views": [*kinds, "table"]})
+        where = t("fresh_at_" + level, LANG)  # per gemeente | per provincie | heel Nederland
+        listed.append({"title": f"{title} ({where})", "folder": folder, "views": [*kinds, "table"]})
         depth = "../" * folder.count("/") + "../"
         for view in (*kinds, "table"):
             page = env.get_template("embed.html").render(
@@ -104,8 +105,8 @@ def render(wh: Warehouse, env: Environment, live_url: str | None, built: str) ->
     return files
 
 
-def _bars(table: pl.DataFrame, label: str):
-    top = with_text(table.head(15), "value", lambda v: fmt_number(v, LANG), "_text")
+def _bars(table: pl.DataFrame, label: str, unit: str):
+    top = with_text(table.head(15), "value", lambda v: fmt_value(v, unit, LANG), "_text")
     return figures.bars(top, value="value", label="name", text="_text", axis_title=label)
 
 
