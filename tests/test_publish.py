@@ -252,3 +252,32 @@ def test_an_unchanged_republish_prints_nothing(factsheets: Path, built_warehouse
     )
     report = publish(built_warehouse, factsheets, live_url=LIVE, codes=["GM0363", "GM1980"], pdf=True)
     assert sorted(report.written) == ["assets/site.css", "gemeente/GM0363.pdf", "gemeente/GM1980.pdf"]
+
+
+def test_a_profile_draws_a_small_trend_with_the_warehouses_first_and_last_figure(
+    site: Path, built_warehouse: Path
+) -> None:
+    """Amsterdam's population from the first to the latest year, as a line the screen reader reads in words."""
+    first, last = sql(
+        built_warehouse,
+        """SELECT arg_min(value, period), arg_max(value, period) FROM observation
+           WHERE indicator_id = 'bevolking' AND region_code = 'GM0363' AND period_type = 'year'""",
+    )[0]
+    years = sql(
+        built_warehouse,
+        """SELECT min(year(period)), max(year(period)) FROM observation
+           WHERE indicator_id = 'bevolking' AND region_code = 'GM0363' AND period_type = 'year'""",
+    )[0]
+    page = (site / "gemeente" / "GM0363.html").read_text(encoding="utf-8")
+    label = f"Inwoners: van {fmt_number(first, 'nl')} in {years[0]} naar {fmt_number(last, 'nl')} in {years[1]}"
+    assert f'role="img" aria-label="{label}"' in page and f"<title>{label}</title>" in page
+    points = re.search(r'aria-label="Inwoners: van[^"]*"><title>[^<]*</title><polyline[^>]*points="([^"]+)"', page)[1]
+    held = sql(
+        built_warehouse,
+        """SELECT 1 FROM observation WHERE indicator_id = 'bevolking' AND region_code = 'GM0363'
+           AND period_type = 'year'""",
+    )
+    assert len(points.split()) == len(held)
+    # A table without any line has no empty trend column.
+    opvang = re.search(r"<caption>Opvang</caption>(.*?)</table>", page, flags=re.S)[1]
+    assert "Verloop" not in opvang

@@ -23,15 +23,17 @@ from contract.periods import period_end
 from dashboard import data, profile_table
 from dashboard.db import Warehouse
 from dashboard.downloads import csv_bytes
-from dashboard.i18n import fmt_age, fmt_number, t
+from dashboard.i18n import fmt_age, fmt_number, fmt_value, period_label, t
 from dashboard.publish import embeds
+from dashboard.publish.spark import sparkline
 from dashboard.publish.summary import sentences
 from dashboard.sources import source_line
 
 HERE = Path(__file__).resolve().parent
 STATE = "site.json"
 THEMES = ("context", "opvang", "huisvesting", "integratie")
-COLUMNS = ("indicator", "gemeente", "provincie", "peers", "nederland", "period", "age", "basis")
+COLUMNS = ("indicator", "gemeente", "provincie", "peers", "nederland", "period", "age", "basis", "trend")
+MIN_TREND = 3  # periods before a line says something
 
 
 @dataclass
@@ -173,6 +175,7 @@ def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | No
         rows = profile_table.profile_rows(profile, indicators, lang)
         for row in rows:
             row["age"] = fmt_age(period_end(row["period_start"], row["period_type"]), today, lang)
+            row["trend"] = _trend(wh, code, row, lang)
         themes = []
         for theme in THEMES:
             own = [r for r in rows if r["theme"] == theme]
@@ -184,12 +187,13 @@ def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | No
                     "rows": own,
                     "sources": source_line(ids, sources, lang, population_ids=people) if own else "",
                     "note": _formed_later(own, name, lang),
+                    # The trend column only where a row has a line: an empty column pushed a factsheet to two pages.
+                    "columns": {c: _heading(c, lang) for c in COLUMNS if c != "trend" or any(r["trend"] for r in own)},
                 }
             )
         languages[lang] = {
             "themes": themes,
             "summary": sentences(name, rows, lang, today),
-            "columns": {c: _heading(c, lang) for c in COLUMNS},
         }
     page = env.get_template("profile.html").render(
         code=code,
@@ -202,6 +206,26 @@ def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | No
     frame = profile_table.profile_frame(profile_table.profile_rows(profile, indicators, "nl"))
     csv = csv_bytes(frame.drop([c for c in frame.columns if c.endswith("_text")]) if frame.height else frame)
     return page.encode(), csv
+
+
+def _trend(wh: Warehouse, code: str, row: dict, lang: str):
+    """The gemeente's own figures of the row's indicator and period type, as a small line (or nothing)."""
+    series = data.series(wh, row["indicator_id"], (code,), row["period_type"]).sort("period")
+    if series.height < MIN_TREND or row["_comparison"].basis == "rate":
+        return ""
+    points = list(series.select("period", "value").iter_rows())
+    unit = data.indicator_info(wh, row["indicator_id"]).get("unit", "")
+    (first, a), (last, b) = points[0], points[-1]
+    label = t(
+        "pub_trend",
+        lang,
+        indicator=row["indicator"],
+        first=period_label(first, row["period_type"], lang),
+        a=fmt_value(a, unit, lang),
+        last=period_label(last, row["period_type"], lang),
+        b=fmt_value(b, unit, lang),
+    )
+    return sparkline(points, label)
 
 
 def _formed_later(rows: list[dict], name: str, lang: str) -> str:
@@ -226,5 +250,6 @@ def _heading(column: str, lang: str) -> str:
         "period": "period",
         "age": "pub_age",
         "basis": "gm_basis",
+        "trend": "pub_trend_column",
     }
     return t(keys[column], lang)
