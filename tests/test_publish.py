@@ -278,6 +278,10 @@ def test_a_profile_draws_a_small_trend_with_the_warehouses_first_and_last_figure
            AND period_type = 'year'""",
     )
     assert len(points.split()) == len(held)
+    # Its table alternative: every point, in words.
+    trend = re.search(r'<details class="trend-table">(.*?)</details>', page, flags=re.S)[1]
+    assert f'<th scope="row">{years[0]}</th><td>{fmt_number(first, "nl")}</td>' in trend
+    assert trend.count("<tr>") == len(held) + 1
     # A table without any line has no empty trend column.
     opvang = re.search(r"<caption>Opvang</caption>(.*?)</table>", page, flags=re.S)[1]
     assert "Verloop" not in opvang

@@ -192,6 +192,7 @@ def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | No
                 }
             )
         languages[lang] = {
+            "period_heading": t("period", lang),
             "themes": themes,
             "summary": sentences(name, rows, lang, today),
         }
@@ -215,6 +216,8 @@ def _trend(wh: Warehouse, code: str, row: dict, lang: str):
         return ""
     points = list(series.select("period", "value").iter_rows())
     unit = data.indicator_info(wh, row["indicator_id"]).get("unit", "")
+    # The line's table alternative: every point in words, under the theme's table.
+    row["trend_rows"] = [(period_label(p, row["period_type"], lang), fmt_value(v, unit, lang)) for p, v in points]
     (first, a), (last, b) = points[0], points[-1]
     label = t(
         "pub_trend",
