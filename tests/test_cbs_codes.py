@@ -1,4 +1,5 @@
-"""CBS gemeente code lists (82949NED 2015, 83859NED 2018, gemeenten alfabetisch 2021-2023) on the real files."""
+"""CBS gemeente code lists (82949NED 2015, 83859NED 2018, gemeenten alfabetisch 2021-2023) on the real files,
+each read by its recipe (``recipes/cbs_82949ned.toml`` etc.) through the generic readers."""
 
 from __future__ import annotations
 
@@ -8,14 +9,27 @@ import polars as pl
 import pytest
 
 from etl.errors import InputError
-from etl.parsers import cbs_codes
 from etl.readers import read_csv
+from etl.recipes import REPO_RECIPES, load, spec_of
 from etl.sources import ParseContext
-from tests.conftest import run_spec, spec_by_id
+from tests.conftest import run_spec
+
+SOURCE_IDS = (
+    "cbs_82949ned",
+    "cbs_83859ned",
+    "cbs_gemeenten_alfabetisch_2021",
+    "cbs_gemeenten_alfabetisch_2022",
+    "cbs_gemeenten_alfabetisch_2023",
+)
+
+
+def recipe_spec(source_id):
+    path = REPO_RECIPES / f"{source_id}.toml"
+    return spec_of(load(path), path)
 
 
 def parse(snapshot, source_id, path=None):
-    return run_spec(spec_by_id(cbs_codes, snapshot, source_id), snapshot, path)
+    return run_spec(recipe_spec(source_id), snapshot, path)
 
 
 def regions_of(result, level):
@@ -27,22 +41,14 @@ def parents_of(result, year):
 
 
 def broken_copy(snapshot, source_id, tmp_path, edit, encoding="utf-8"):
-    spec = spec_by_id(cbs_codes, snapshot, source_id)
-    source = snapshot / spec.path
+    source = snapshot / recipe_spec(source_id).path
     target = tmp_path / source.name
     target.write_bytes(edit(source.read_bytes().decode(encoding)).encode(encoding))  # keeps CRLF
     return target
 
 
 def test_sources_provenance(snapshot):
-    specs = {s.id: s for s in cbs_codes.sources(snapshot)}
-    assert set(specs) == {
-        "cbs_82949ned",
-        "cbs_83859ned",
-        "cbs_gemeenten_alfabetisch_2021",
-        "cbs_gemeenten_alfabetisch_2022",
-        "cbs_gemeenten_alfabetisch_2023",
-    }
+    specs = {source_id: recipe_spec(source_id) for source_id in SOURCE_IDS}
     assert specs["cbs_82949ned"].table_id == "82949NED"
     assert specs["cbs_82949ned"].reference_date == date(2015, 1, 1)
     assert specs["cbs_83859ned"].url.endswith("/83859NED/table")
@@ -51,7 +57,8 @@ def test_sources_provenance(snapshot):
     for spec in specs.values():
         assert spec.publisher == "CBS" and spec.status == "official" and spec.licence == "CC BY 4.0"
         assert (snapshot / spec.path).is_file()
-        assert spec.parse.__module__ == "etl.parsers.cbs_codes"  # the build ranks sources by this
+        assert spec.rank == 1  # official code lists outrank documents and shapes
+        assert spec.absent is None  # a code list has no figures
 
 
 def test_2015_gemeenten_and_names(snapshot):
@@ -117,15 +124,17 @@ def test_2023_has_voorne_aan_zee_and_serves_2024(snapshot):
     assert result.regions["year"].unique().to_list() == [2023]
 
 
-def test_2023_gives_no_2024_links_when_2024_boundaries_differ(snapshot):
+def test_2023_stops_when_the_2024_boundaries_differ(snapshot):
+    """The recipe says the 2023 links hold in 2024; boundaries that say otherwise stop the import."""
+
     class OtherBoundaries(ParseContext):
-        def gemeente_reference(self, year):
-            reference = super().gemeente_reference(year)
+        def division(self, level, year):
+            reference = super().division(level, year)
             return reference.filter(pl.col("code") != "GM1992") if year == 2024 else reference
 
-    spec = spec_by_id(cbs_codes, snapshot, "cbs_gemeenten_alfabetisch_2023")
-    result = spec.parse(snapshot / spec.path, OtherBoundaries(snapshot))
-    assert result.region_parents["year"].unique().to_list() == [2023]
+    alfabetisch = recipe_spec("cbs_gemeenten_alfabetisch_2023")
+    with pytest.raises(InputError, match=r"declared to hold in 2024 too, but .* differ .*\['GM1992'\]"):
+        alfabetisch.parse(snapshot / alfabetisch.path, OtherBoundaries(snapshot))
 
 
 # --- bad input: every error names the file and the line or column ---
@@ -141,7 +150,10 @@ def test_renamed_column(snapshot, tmp_path):
     path = broken_copy(
         snapshot, "cbs_gemeenten_alfabetisch_2023", tmp_path, lambda t: t.replace("ProvinciecodePV", "ProvCodePV", 1)
     )
-    with pytest.raises(InputError, match=r"2023_codes\.csv, line 1: missing column\(s\) \['ProvinciecodePV'\]"):
+    with pytest.raises(
+        InputError,
+        match=r"2023_codes\.csv, line 1: column\(s\) \['ProvinciecodePV'\] not in the header row 1; found .*'ProvCod",
+    ):
         parse(snapshot, "cbs_gemeenten_alfabetisch_2023", path)
 
 
@@ -151,7 +163,10 @@ def test_duplicate_row(snapshot, tmp_path):
         return text + line + "\r\n"
 
     path = broken_copy(snapshot, "cbs_gemeenten_alfabetisch_2022", tmp_path, duplicate_amsterdam)
-    with pytest.raises(InputError, match=r"2022_codes_en\.csv, line 347: duplicate row for .*GM0363"):
+    with pytest.raises(
+        InputError,
+        match=r"2022_codes_en\.csv, line 347, column 'MunicipalCodeGM': GM0363 appears more than once \(rows \[17, 347",
+    ):
         parse(snapshot, "cbs_gemeenten_alfabetisch_2022", path)
 
 
@@ -159,7 +174,10 @@ def test_missing_row_breaks_the_count(snapshot, tmp_path):
     path = broken_copy(
         snapshot, "cbs_83859ned", tmp_path, lambda t: "\r\n".join(r for r in t.split("\r\n") if '"GM0363' not in r)
     )
-    with pytest.raises(InputError, match=r"83859NED_codes_labels\.csv, column .*: 379 gemeenten, expected 380"):
+    with pytest.raises(
+        InputError,
+        match=r"83859NED_codes_labels\.csv, line 380, column .*: 1 gemeenten of 2018 missing .*GM0363 Amsterdam",
+    ):
         parse(snapshot, "cbs_83859ned", path)
 
 
@@ -167,7 +185,9 @@ def test_code_not_in_boundaries(snapshot, tmp_path):
     path = broken_copy(
         snapshot, "cbs_gemeenten_alfabetisch_2021", tmp_path, lambda t: t.replace("1680,GM1680", "9999,GM9999")
     )
-    with pytest.raises(InputError, match=r"2021_codes\.csv, line 2, column 'GemeentecodeGM': .*\['GM9999'\]"):
+    with pytest.raises(
+        InputError, match=r"2021_codes\.csv, line 2, column 'GemeentecodeGM': GM9999 is not a gemeente of 2021"
+    ):
         parse(snapshot, "cbs_gemeenten_alfabetisch_2021", path)
 
 
@@ -177,17 +197,31 @@ def test_malformed_code(snapshot, tmp_path):
         parse(snapshot, "cbs_83859ned", path)
 
 
-def test_code_and_number_disagree(snapshot, tmp_path):
+def test_code_and_name_disagree(snapshot, tmp_path):
     path = broken_copy(
-        snapshot, "cbs_gemeenten_alfabetisch_2023", tmp_path, lambda t: t.replace("0358,GM0358", "0385,GM0358")
+        snapshot, "cbs_gemeenten_alfabetisch_2023", tmp_path, lambda t: t.replace("GM0358,Aalsmeer", "GM0197,Aalsmeer")
     )
-    with pytest.raises(InputError, match=r"2023_codes\.csv, line 3, column 'Gemeentecode': '0385'"):
+    with pytest.raises(
+        InputError, match=r"2023_codes\.csv, line 3, .*'Aalsmeer' is gemeente GM0358 in 2023, but the row"
+    ):
         parse(snapshot, "cbs_gemeenten_alfabetisch_2023", path)
+
+
+def test_2015_list_without_a_gemeente_breaks_the_count(snapshot, tmp_path):
+    """No 2015 boundaries to check against: CBS's count of 393 is what catches a lost row."""
+    path = broken_copy(
+        snapshot, "cbs_82949ned", tmp_path, lambda t: "\r\n".join(r for r in t.split("\r\n") if '"GM0363"' not in r)
+    )
+    with pytest.raises(InputError, match=r"stedelijkheid\.csv, column '\|\|Code/code': 392 gemeenten, expected 393"):
+        parse(snapshot, "cbs_82949ned", path)
 
 
 def test_2015_label_and_naam_disagree(snapshot, tmp_path):
     path = broken_copy(snapshot, "cbs_82949ned", tmp_path, lambda t: t.replace('"Aalsmeer";', '"Aalsmeerbrug";', 1))
-    with pytest.raises(InputError, match=r"stedelijkheid\.csv, line 8, column \"Regio's\": label 'Aalsmeerbrug'"):
+    with pytest.raises(
+        InputError,
+        match=r"stedelijkheid\.csv, line 8, column 'Naam/naam': name 'Aalsmeerbrug' does not match 'Aalsmeer'",
+    ):
         parse(snapshot, "cbs_82949ned", path)
 
 
@@ -202,5 +236,8 @@ def test_provincie_with_two_names(snapshot, tmp_path):
         return text.replace("PV27,Noord-Holland\r\n", "PV27,NH\r\n", 1)
 
     path = broken_copy(snapshot, "cbs_gemeenten_alfabetisch_2021", tmp_path, rename_once)
-    with pytest.raises(InputError, match=r"2021_codes\.csv, line \d+, column 'Provincienaam': provincie code with two"):
+    with pytest.raises(
+        InputError,
+        match=r"2021_codes\.csv, line 8, column 'Provincienaam': .*PV27 has more than one name: \['NH', 'Noord-H",
+    ):
         parse(snapshot, "cbs_gemeenten_alfabetisch_2021", path)

@@ -13,17 +13,25 @@ from etl.parsers import cbs_population as pop
 from etl.readers import numbers, read_csv
 from etl.recipes import REPO_RECIPES, load, spec_of
 from etl.sources import ParseContext
-from tests.conftest import run_spec, spec_by_id
+from tests.conftest import run_spec, spec_by_id, sql
 
 # The labelled 70072NED exports and 84378NED are read by recipes; their figures are tested here with the other
 # population files.
 RECIPES = {
     sid: spec_of(load(REPO_RECIPES / f"{sid}.toml"), REPO_RECIPES / f"{sid}.toml")
-    for sid in ("cbs_70072ned_2020_2023", "cbs_70072ned_2025", "cbs_84378ned_2019")
+    for sid in (
+        "cbs_70072ned_2020_2023",
+        "cbs_70072ned_2025",
+        "cbs_84378ned_2019",
+        "cbs_84721ned_2020",
+        "cbs_85755ned_2024",
+    )
 }
 PATH_70072_2020_2023 = RECIPES["cbs_70072ned_2020_2023"].path
 PATH_70072_2025 = RECIPES["cbs_70072ned_2025"].path
 PATH_84378_2019 = RECIPES["cbs_84378ned_2019"].path
+PATH_84721_2020 = RECIPES["cbs_84721ned_2020"].path
+PATH_85755_2024 = RECIPES["cbs_85755ned_2024"].path
 LABEL_POPULATION = "Bevolking/Bevolkingssamenstelling op 1 januari/Totale bevolking (aantal)"
 SUFFIX_ALIASES = dict(load(REPO_RECIPES / "cbs_70072ned_2025.toml").regions.aliases)
 
@@ -61,11 +69,8 @@ def test_population_is_a_yearly_official_stock_on_1_january(results: dict) -> No
         assert (obs["period_type"] == "year").all(), source_id
         assert obs.select((pl.col("period").dt.year() == pl.col("region_year")).all()).item(), source_id
         assert obs.select((pl.col("period").dt.ordinal_day() == 1).all()).item(), source_id
-        official = obs.filter(pl.col("status") != "official")
-        # Only the 2024 country total (a sum of the gemeenten) is not a published figure.
-        assert official.select("region_code", "region_year", "status").rows() == (
-            [("NL01", 2024, "derived")] if source_id == "cbs_85755ned_2024" else []
-        )
+        # Every figure a file yields is published; sums (the 2024 country total) are the build's (etl/derive.py).
+        assert (obs["status"] == "official").all(), source_id
 
 
 def test_70072_2015_population(results: dict) -> None:
@@ -222,7 +227,7 @@ def test_84721_2020_divisions(results: dict, snapshot: Path) -> None:
 
 def test_84721_2020_population_equals_70072_2020(results: dict, snapshot: Path) -> None:
     """The 2020 'Gebieden in Nederland' population is not loaded because it repeats 70072NED 2020 exactly."""
-    path = snapshot / pop.PATH_84721_2020
+    path = snapshot / PATH_84721_2020
     frame = read_csv(path, separator=";", required=["municipalityCode", "population"], drop_trailing=["Bron:"])
     gebieden = dict(zip(frame["municipalityCode"], numbers(frame, "population", path), strict=True))
     kerncijfers = dict(
@@ -239,8 +244,7 @@ def test_85755_2024(results: dict) -> None:
     assert gm.height == 342
     assert gm["value"].sum() == 17_942_942
     assert value(obs, "GM0363", 2024) == 931_298
-    nl = obs.filter(pl.col("region_code") == "NL01")
-    assert nl.select("value", "status").rows() == [(17_942_942, "derived")]
+    assert obs.filter(pl.col("region_code") == "NL01").height == 0  # the build adds the gemeenten up
     assert gm["status"].unique().to_list() == ["official"]
     parents = result.region_parents
     assert parents.height == 342 * 5
@@ -287,9 +291,18 @@ def test_kwb_population_equals_85755(results: dict, snapshot: Path) -> None:
         pl.col(pop.KWB_KIND, pop.KWB_CODE).str.strip_chars(), numbers(frame, pop.KWB_POPULATION, path).alias("v")
     )
     kwb_gm = dict(frame.filter(pl.col(pop.KWB_KIND) == "Gemeente").select(pop.KWB_CODE, "v").rows())
-    obs = results["cbs_85755ned_2024"].observations
-    assert kwb_gm == dict(gemeenten(obs, 2024).select("region_code", "value").rows())
-    assert frame.filter(pl.col(pop.KWB_KIND) == "Land")["v"].to_list() == [value(obs, "NL01", 2024)]
+    gm = gemeenten(results["cbs_85755ned_2024"].observations, 2024)
+    assert kwb_gm == dict(gm.select("region_code", "value").rows())
+    assert frame.filter(pl.col(pop.KWB_KIND) == "Land")["v"].to_list() == [gm["value"].sum()]
+
+
+def test_the_2024_country_population_is_the_builds_sum_of_85755(built_warehouse: Path) -> None:
+    rows = sql(
+        built_warehouse,
+        """SELECT value, status, source_id, computed_from FROM observation
+           WHERE indicator_id = 'bevolking' AND region_code = 'NL01' AND period = DATE '2024-01-01'""",
+    )
+    assert rows == [(17_942_942, "derived", "cbs_85755ned_2024", "sum of all gemeenten")]
 
 
 def test_indicators_are_in_the_catalogue(results: dict) -> None:
@@ -325,7 +338,7 @@ def test_truncated_file(snapshot: Path, tmp_path: Path) -> None:
 
 
 def test_truncated_labelled_file(snapshot: Path, tmp_path: Path) -> None:
-    path = broken_copy(snapshot, tmp_path, pop.PATH_85755_2024, lambda b: b[: len(b) - 200])
+    path = broken_copy(snapshot, tmp_path, PATH_85755_2024, lambda b: b[: len(b) - 200])
     with pytest.raises(InputError) as err:
         parse(snapshot, "cbs_85755ned_2024", path)
     assert path.name in str(err.value)
@@ -339,7 +352,7 @@ def test_truncated_at_a_line_boundary(snapshot: Path, tmp_path: Path) -> None:
 
     cases = [
         ("cbs_70072ned_2015", pop.PATH_70072_2015, keep_lines(300, b"\n"), "TotaleBevolking_1"),
-        ("cbs_85755ned_2024", pop.PATH_85755_2024, keep_lines(300, b"\n"), "RegioS"),
+        ("cbs_85755ned_2024", PATH_85755_2024, keep_lines(300, b"\n"), "RegioS"),
         ("cbs_70072ned_2020_2023", PATH_70072_2020_2023, keep_lines(2000, b"\r\n"), "Regio's"),
         ("cbs_84378ned_2019", PATH_84378_2019, keep_lines(300, b"\n"), "Code"),
     ]
@@ -445,7 +458,7 @@ def test_duplicate_row_labelled(snapshot: Path, tmp_path: Path) -> None:
 
 def test_code_that_is_not_a_gemeente_of_the_year(snapshot: Path, tmp_path: Path) -> None:
     path = broken_copy(
-        snapshot, tmp_path, pop.PATH_84721_2020, lambda b: b.replace(b'"Amsterdam";"GM0363"', b'"Amsterdam";"GM9363"')
+        snapshot, tmp_path, PATH_84721_2020, lambda b: b.replace(b'"Amsterdam";"GM0363"', b'"Amsterdam";"GM9363"')
     )
     with pytest.raises(InputError) as err:
         parse(snapshot, "cbs_84721ned_2020", path)
@@ -471,7 +484,7 @@ def test_veiligheidsregio_name_that_is_not_just_space_stripped(snapshot: Path, t
     path = broken_copy(
         snapshot,
         tmp_path,
-        pop.PATH_84721_2020,
+        PATH_84721_2020,
         lambda b: b.replace(b'"VR13";"Amsterdam-Amstelland"', b'"VR13";"Amstel"'),
     )
     with pytest.raises(InputError) as err:
@@ -482,9 +495,7 @@ def test_veiligheidsregio_name_that_is_not_just_space_stripped(snapshot: Path, t
 
 
 def test_division_column_with_wrong_codes(snapshot: Path, tmp_path: Path) -> None:
-    path = broken_copy(
-        snapshot, tmp_path, pop.PATH_85755_2024, lambda b: b.replace(b";PV27      ;", b";XX27      ;", 1)
-    )
+    path = broken_copy(snapshot, tmp_path, PATH_85755_2024, lambda b: b.replace(b";PV27      ;", b";XX27      ;", 1))
     with pytest.raises(InputError) as err:
         parse(snapshot, "cbs_85755ned_2024", path)
     assert err.value.column == "Code_26"

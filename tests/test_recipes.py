@@ -356,7 +356,7 @@ def test_a_period_outside_the_divisions_years(snapshot, tmp_path):
     [
         (('indicator = "taakstelling"\n', 'indicator = "taakstellingen"\n'), r"unknown indicator 'taakstellingen'"),
         (('format = "csv"', 'format = "pdf"'), r"file\.format: Input should be 'csv', 'cbs-csv', 'xlsx' or 'ods'"),
-        (('absent = "unknown"\n', ""), r"regions\.absent: Field required"),
+        (('absent = "unknown"\n', ""), r"regions\.absent: say whether a region the table does not list"),
         (('indicator = "realisatie"\nwhole', 'indicator = "realisatie_pct"\nwhole'), r"computed by the build"),
     ],
 )
@@ -393,3 +393,83 @@ def test_a_row_without_any_figure_is_an_error_where_figures_are_required(snapsho
         snapshot,
         rf"line {amsterdam_row(snapshot)}, column '[^']+': no figure where the recipe requires one",
     )
+
+
+def test_the_readmes_code_list_example_reads_the_2023_list_like_the_projects_recipe(snapshot, tmp_path) -> None:
+    """The README's regions-and-divisions block, under a provenance header, gives the same regions and links."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n")[2].split("```", 1)[0]
+    path = tmp_path / "list.toml"
+    path.write_text(
+        '[source]\nid = "my_list"\npublisher = "CBS"\ntitle = "Gemeenten 2023"\nlicence = "CC BY 4.0"\n'
+        'status = "official"\n\n[file]\npath = "stats/cbs/gemeenten_alfabetisch_2023_codes.csv"\nformat = "csv"\n\n'
+        + block,
+        encoding="utf-8",
+    )
+    mine = run_spec(spec_of(load(path), path), snapshot)
+    project = REPO_RECIPES / "cbs_gemeenten_alfabetisch_2023.toml"
+    theirs = run_spec(spec_of(load(project), project), snapshot)
+    assert mine.regions.sort("level", "code").equals(theirs.regions.sort("level", "code"))
+    assert mine.region_parents.sort("year", "code").equals(theirs.region_parents.sort("year", "code"))
+    assert mine.regions.height == 342 + 12 and mine.region_parents.height == 2 * 342
+    assert mine.observations.height == 0
+
+
+CODE_LIST = """
+[source]
+id = "a_list"
+publisher = "CBS"
+title = "A list"
+licence = "CC BY 4.0"
+status = "official"
+
+[file]
+path = "list.csv"
+format = "csv"
+
+[regions]
+year = 2023
+code_column = "Code"
+name_column = "Naam"
+define = true
+"""
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            ("define = true\n", ""),
+            r"the recipe yields nothing: give \[\[values\]\], \[\[divisions\]\] or regions\.define",
+        ),
+        (('name_column = "Naam"\n', ""), r"a list that defines regions needs both code_column and name_column"),
+        (("year = 2023\n", ""), r"regions\.year: the year of the division the list describes"),
+        (
+            ("define = true\n", 'define = true\n\n[[divisions]]\nlevel = "provincie"\ncode_column = "PV"\n'),
+            r"divisions\.0: Value error, give name_column, names_from",
+        ),
+        (
+            (
+                "define = true\n",
+                'define = true\n\n[[divisions]]\nlevel = "wijk"\ncode_column = "W"\nname_column = "N"\n',
+            ),
+            r"divisions\.0\.level: Input should be 'provincie'",
+        ),
+        (('format = "csv"\n', 'format = "csv"\nheader_rows = 2\n'), r"header_rows 2 reach above row 1"),
+    ],
+)
+def test_a_bad_code_list_recipe_names_the_field(tmp_path, change, message):
+    recipe = tmp_path / "bad.toml"
+    recipe.write_text(CODE_LIST.replace(*change, 1), encoding="utf-8")
+    with pytest.raises(InputError, match=rf"bad\.toml: invalid recipe: .*{message}"):
+        load(recipe)
+
+
+def test_a_division_code_named_two_ways_or_of_the_wrong_kind_stops_the_list(snapshot, tmp_path) -> None:
+    source = snapshot / "stats/cbs/gemeenten_alfabetisch_2021_codes.csv"
+    recipe_path = REPO_RECIPES / "cbs_gemeenten_alfabetisch_2021.toml"
+    text = source.read_text(encoding="utf-8")
+    (tmp_path / "wrong.csv").write_text(text.replace(",PV27,Noord-Holland", ",AM27,Noord-Holland", 1))
+    spec = spec_of(load(recipe_path), recipe_path)
+    with pytest.raises(InputError, match=r"wrong\.csv, line 3, column 'ProvinciecodePV': expected a provincie code"):
+        run_spec(spec, snapshot, tmp_path / "wrong.csv")

@@ -1,14 +1,11 @@
 """CBS population per gemeente (the per-1,000 denominators) and the regional divisions in the same files.
 
-Five snapshot files, one ``SourceSpec`` each (the labelled 70072NED exports of 2020-2023 and 2025 and 84378NED
-2019 are read by recipes: ``recipes/cbs_*.toml``):
+What the generic recipe readers cannot read yet stays here (the labelled 70072NED exports of 2020-2023 and 2025,
+84378NED 2019, 84721NED 2020 and 85755NED 2024 are recipes: ``recipes/cbs_*.toml``):
 
 - 70072NED 2015 (untyped, codes): population of NL01, provincies and gemeenten on 1-1-2015, plus the 2015
   gemeente -> provincie / arbeidsmarktregio / COROP / GGD / veiligheidsregio classification with those regions'
   names. It has no gemeente names, so it adds no gemeente regions.
-- 84721NED 2020 (codes, edited by a third party): gemeente -> provincie / veiligheidsregio only, names from the
-  CBS boundary files; its population duplicates 70072NED 2020 and is not emitted (a test checks they agree).
-- 85755NED 2024 (typed, codes): population per gemeente and every 2024 division.
 - 85984NED KWB 2024: herkomst "buiten Europa" per gemeente. The herkomst file has names only; its codes come
   from the sex/age file of the same table, joined by row position after checking the rows match.
 
@@ -17,7 +14,6 @@ Population is a stock on 1 January; it is stored as period = 1 January of the ye
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -30,8 +26,6 @@ from etl.readers import numbers, read_csv, require_unique
 from etl.sources import ParseContext, SourceSpec
 
 PATH_70072_2015 = "stats/cbs/70072NED_regionale_kerncijfers_2015_untyped_regios_codes.csv"
-PATH_84721_2020 = "stats/cbs/gebieden_in_nederland_2020_provincie_veiligheidsregio_inwoners_codes_en.csv"
-PATH_85755_2024 = "stats/cbs/gebieden_in_nederland_2024_85755NED_typed_alle_indelingen_inwonertal.csv"
 PATH_KWB_CODES = "stats/cbs/85984NED_kwb_2024_bevolking_geslacht_leeftijd_codes.csv"
 PATH_KWB_HERKOMST = "stats/cbs/85984NED_kwb_2024_bevolking_herkomst_labels.csv"
 
@@ -39,17 +33,6 @@ POPULATION = "bevolking"
 OUTSIDE_EUROPE = "herkomst_buiten_europa"
 LAND = "NL01"
 
-
-# CBS labels add a provincie suffix that the 2020-2023 boundary names (statnaam) lack; from 2025 on the
-# boundary names carry it too, and then these aliases simply find no official name and are ignored.
-SUFFIX_ALIASES = {
-    "Beek (L.)": "Beek",
-    "Hengelo (O.)": "Hengelo",
-    "Laren (NH.)": "Laren",
-    "Middelburg (Z.)": "Middelburg",
-    "Rijswijk (ZH.)": "Rijswijk",
-    "Stein (L.)": "Stein",
-}
 
 # Division level -> the code prefix that proves a column holds that division.
 PREFIX = {
@@ -66,13 +49,6 @@ DIVISIONS_2015 = {
     "coropgebied": ("Code_275", "Naam_276"),
     "ggdregio": ("Code_281", "Naam_282"),
     "veiligheidsregio": ("Code_303", "Naam_304"),
-}
-DIVISIONS_2024 = {
-    "provincie": ("Code_26", "Naam_27"),
-    "arbeidsmarktregio": ("Code_4", "Naam_5"),
-    "coropgebied": ("Code_8", "Naam_9"),
-    "ggdregio": ("Code_14", "Naam_15"),
-    "veiligheidsregio": ("Code_46", "Naam_47"),
 }
 
 KWB_AREA = "Wijken en buurten"
@@ -107,37 +83,6 @@ def sources(snapshot: Path) -> list[SourceSpec]:
             parse=parse_70072_2015,
             notes="Copy from GitHub rubennaatje/R-datascience-project- @ 441ec550 (export of 06-06-2018). "
             "Codes only: no gemeente names (those come from 82949NED).",
-        ),
-        SourceSpec(
-            id="cbs_84721ned_2020",
-            path=PATH_84721_2020,
-            publisher=_CBS,
-            title="Gebieden in Nederland 2020: provincie en veiligheidsregio per gemeente",
-            table_id="84721NED",
-            url=_odata("84721NED"),
-            licence=_LICENCE,
-            reference_date=date(2020, 1, 1),
-            status="unofficial",
-            parse=parse_84721_2020,
-            notes="Copy from GitHub hungrxyz/infected-data @ c99dc67a, edited by its owner (English headers, "
-            "spaces removed from veiligheidsregio names, PV21 named two ways). Only codes are used; provincie "
-            "names come from geo/provincie_2020.topojson, veiligheidsregio names from geo/veiligheidsregio_2024"
-            ".topojson where they equal the 2020 names apart from the removed spaces. Its population duplicates "
-            "70072NED 2020 and is not loaded.",
-        ),
-        SourceSpec(
-            id="cbs_85755ned_2024",
-            path=PATH_85755_2024,
-            publisher=_CBS,
-            title="Gebieden in Nederland 2024",
-            table_id="85755NED",
-            url=_odata("85755NED"),
-            licence=_LICENCE,
-            reference_date=date(2024, 1, 1),
-            status="official",
-            parse=parse_85755_2024,
-            notes="Copy from GitHub leetjes123/EVDashboard @ a175103f (TypedDataSet via cbsodata/pandas). "
-            "NL01 2024 is the sum of the gemeenten (status derived).",
         ),
         SourceSpec(
             id="cbs_85984ned_2024_codes",
@@ -228,22 +173,6 @@ def _check_gemeente_codes(
         )
 
 
-def _check_name_matches_code(
-    frame: pl.DataFrame, name_col: str, code_col: str, year: int, ctx: ParseContext, path: Path
-) -> None:
-    """Name and code on one row must agree; catches shifted or edited rows in third-party copies."""
-    resolver = ctx.resolver(year, aliases=SUFFIX_ALIASES)
-    for name, code, line in frame.select(name_col, code_col, "_line").iter_rows():
-        found = resolver.code(name)
-        if found != code:
-            raise InputError(
-                path,
-                f"name {name!r} is gemeente {found} in {year}, but the row says {code}",
-                line=line,
-                column=code_col,
-            )
-
-
 def _divisions(
     frame: pl.DataFrame, child_col: str, divisions: dict[str, tuple[str, str | None]], year: int, path: Path
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -326,98 +255,7 @@ def parse_70072_2015(path: Path, ctx: ParseContext) -> ParseResult:
         )
     region_parents, regions = _divisions(gemeenten, "RegioS", DIVISIONS_2015, year, path)
     # The untyped export has codes only, so it adds no gemeente regions: their 2015 names come from 82949NED
-    # (etl.parsers.cbs_codes) and the country row from the harmonise step (region names may not be empty).
-    return ParseResult(regions=regions, region_parents=region_parents, observations=observations)
-
-
-# --- Gebieden in Nederland ---------------------------------------------------------------------------------
-
-
-def parse_84721_2020(path: Path, ctx: ParseContext) -> ParseResult:
-    year = 2020
-    required = ["municipalityName", "municipalityCode", "provinceCode", "securityRegionCode", "population"]
-    frame = _trim(read_csv(path, separator=";", required=required, drop_trailing=["Bron:"]))
-    require_unique(frame, ["municipalityCode"], path)
-    _check_gemeente_codes(frame, "municipalityCode", year, ctx, path)
-    _check_name_matches_code(frame, "municipalityName", "municipalityCode", year, ctx, path)
-    numbers(frame, "population", path)  # not loaded, but a broken number still means a broken file
-    # The file's names were edited (see the spec notes), so only its codes are used. Provincie names come from
-    # the CBS boundaries of the same year. Veiligheidsregio names lost their spaces; there are no 2020 VR
-    # boundaries, so each takes the 2024 CBS name of its code, and only where that name without its spaces is
-    # exactly the 2020 name: the spaces are restored, nothing else is carried across years.
-    region_parents, regions = _divisions(
-        frame,
-        "municipalityCode",
-        {"provincie": ("provinceCode", None), "veiligheidsregio": ("securityRegionCode", None)},
-        year,
-        path,
-    )
-    provincie_names = _boundary_names(ctx, "provincie", year)
-    unknown = sorted(set(regions.filter(pl.col("level") == "provincie")["code"]) - set(provincie_names))
-    if unknown:
-        raise InputError(
-            path, f"provincie code(s) {unknown} not in the {year} provincie boundaries", column="provinceCode"
-        )
-    vr_names = _restored_names(
-        frame, "securityRegionCode", "securityRegionName", _boundary_names(ctx, "veiligheidsregio", 2024), path
-    )
-    names = {**provincie_names, **vr_names}
-    regions = regions.with_columns(
-        pl.col("code").replace_strict(names, default=None, return_dtype=pl.String).alias("name")
-    )
-    return ParseResult(regions=regions, region_parents=region_parents)
-
-
-def _restored_names(
-    frame: pl.DataFrame, code_col: str, name_col: str, clean: dict[str, str], path: Path
-) -> dict[str, str]:
-    """code -> clean name, for names published with their spaces removed; fails where the two disagree."""
-    names = {}
-    for code, stripped, line in frame.select(code_col, name_col, "_line").iter_rows():
-        found = clean.get(code)
-        if found is None or found.replace(" ", "") != stripped.replace(" ", ""):
-            raise InputError(
-                path,
-                f"{code} {stripped!r} does not match the CBS name {found!r} (spaces aside); cannot restore its name",
-                line=line,
-                column=name_col,
-            )
-        names[code] = found
-    return names
-
-
-def _boundary_names(ctx: ParseContext, level: str, year: int) -> dict[str, str]:
-    """statcode -> statnaam from a CBS/PDOK boundary file of the snapshot (the clean source of region names)."""
-    path = ctx.dependency(f"geo/{level}_{year}.topojson")
-    if not path.exists():
-        raise InputError(path, f"no {level} boundaries for {year}; needed for the {level} names")
-    topology = json.loads(path.read_text(encoding="utf-8"))
-    (layer,) = topology["objects"].values()
-    return {g["properties"]["statcode"]: g["properties"]["statnaam"] for g in layer["geometries"]}
-
-
-def parse_85755_2024(path: Path, ctx: ParseContext) -> ParseResult:
-    year = 2024
-    value_col = "Inwonertal_54"
-    division_cols = [c for pair in DIVISIONS_2024.values() for c in pair]
-    frame = _trim(read_csv(path, separator=";", required=["RegioS", "Code_1", value_col, *division_cols]))
-    require_unique(frame, ["RegioS"], path)
-    differ = frame.filter(pl.col("RegioS") != pl.col("Code_1"))
-    if differ.height:
-        raise InputError(path, "RegioS and Code_1 differ", line=differ["_line"][0], column="Code_1")
-    _check_gemeente_codes(frame, "RegioS", year, ctx, path)
-    values = numbers(frame, value_col, path)
-    if values.is_null().any():
-        line = frame.filter(values.is_null())["_line"][0]
-        raise InputError(path, "gemeente without a population", line=line, column=value_col)
-    observations = pl.concat(
-        [
-            _observations(frame["RegioS"].to_list(), values.to_list(), year),
-            # The table has gemeenten only; the country total is their sum, so it is marked derived.
-            _observations([LAND], [float(values.sum())], year, status="derived"),
-        ]
-    )
-    region_parents, regions = _divisions(frame, "RegioS", DIVISIONS_2024, year, path)
+    # (recipes/cbs_82949ned.toml) and the country row from the harmonise step (region names may not be empty).
     return ParseResult(regions=regions, region_parents=region_parents, observations=observations)
 
 

@@ -12,7 +12,7 @@ import polars as pl
 
 from contract.periods import parse_period
 from etl.errors import InputError
-from etl.model import OBSERVATION, ParseResult
+from etl.model import OBSERVATION, REGION, REGION_PARENT, ParseResult
 from etl.names import normalise
 from etl.recipes.model import Period, Recipe
 from etl.recipes.tables import ROW, read_table
@@ -20,14 +20,23 @@ from etl.sources import ParseContext
 
 CODE_PATTERN = {"gemeente": r"^GM\d{4}$", "provincie": r"^PV\d{2}$", "land": r"^NL\d{2}$"}
 PLURAL = {"gemeente": "gemeenten", "provincie": "provincies", "land": "landen"}
+# Division level -> the code prefix that proves a column holds that division.
+DIVISION_PREFIX = {
+    "provincie": "PV",
+    "arbeidsmarktregio": "AM",
+    "coropgebied": "CR",
+    "ggdregio": "GG",
+    "veiligheidsregio": "VR",
+}
 
 
 def needed_columns(recipe: Recipe) -> list[str]:
     regions = recipe.regions
-    columns = [regions.code_column, regions.name_column, regions.parent_column]
+    columns = [regions.code_column, regions.name_column, regions.parent_column, regions.name_check_column]
     columns += [p.column for p in [recipe.period, *(v.period for v in recipe.values)] if p is not None]
     columns += [v.column for v in recipe.values]
     columns += [c for check in recipe.checks for c in (check.column, *check.plus, *check.minus)]
+    columns += [c for d in recipe.divisions for c in (d.code_column, d.name_column)]
     return list(dict.fromkeys(c for c in columns if c))
 
 
@@ -39,59 +48,88 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
         return InputError(path, message, line=row, column=column, sheet=sheet)
 
     numbers = {column: _numbers(table, column, recipe, error) for column in _numeric_columns(recipe)}
-    # A row without a single figure says nothing (a CBS export lists every region for every period, with
-    # empty cells where a gemeente did not exist yet or any more): it is not checked against the division.
-    # Where the recipe requires figures, such a row is an error instead (below), never skipped.
-    has_figure = pl.any_horizontal(*(numbers[v.column].is_not_null() for v in recipe.values))
-    keep = pl.select(has_figure.alias("keep"))["keep"] if table.height else pl.Series([], dtype=pl.Boolean)
-    if not any(v.required for v in recipe.values) and not keep.all():
-        table = table.filter(keep)
-        numbers = {column: series.filter(keep) for column, series in numbers.items()}
-    if table.height == 0:
-        raise error("the table holds no figure at all in the recipe's columns")
-    frames = []
-    for spec in recipe.values:
-        period = spec.period or recipe.period
-        starts, kinds = _periods(table, period, error)
-        frames.append(
-            pl.DataFrame(
-                {
-                    "indicator_id": spec.indicator,
-                    ROW: table[ROW],
-                    "period": pl.Series(starts, dtype=pl.Date),
-                    "period_type": pl.Series(kinds, dtype=pl.String),
-                    "value": numbers[spec.column],
-                    "_column": spec.column,
-                }
-            )
-        )
-        missing = table.filter(numbers[spec.column].is_null())
-        if spec.required and missing.height:
-            raise error("no figure where the recipe requires one", missing[ROW][0], spec.column)
-        fractions = table.filter(numbers[spec.column] != numbers[spec.column].round(0))
-        if spec.whole and fractions.height:
-            raise error(f"not a whole number: {fractions[spec.column][0]!r}", fractions[ROW][0], spec.column)
-    codes, years = _regions(table, recipe, frames, ctx, error)
+    if recipe.values:
+        # A row without a single figure says nothing (a CBS export lists every region for every period, with
+        # empty cells where a gemeente did not exist yet or any more): it is not checked against the division.
+        # Where the recipe requires figures, such a row is an error instead (below), never skipped.
+        has_figure = pl.any_horizontal(*(numbers[v.column].is_not_null() for v in recipe.values))
+        keep = pl.select(has_figure.alias("keep"))["keep"] if table.height else pl.Series([], dtype=pl.Boolean)
+        if not any(v.required for v in recipe.values) and not keep.all():
+            table = table.filter(keep)
+            numbers = {column: series.filter(keep) for column, series in numbers.items()}
+        if table.height == 0:
+            raise error("the table holds no figure at all in the recipe's columns")
+    frames = [_figures(table, numbers, spec, spec.period or recipe.period, error) for spec in recipe.values]
+    years = _years(table, recipe, frames, error)
+    codes = _regions(table, recipe, years, ctx, error)
     for check in recipe.checks:
         _check(table, numbers, check, error)
-    long = pl.concat(frames, how="vertical").join(
-        pl.DataFrame({ROW: table[ROW], "region_code": codes, "region_year": years}), on=ROW
-    )
-    _no_duplicates(long, error)
+    rows = table[ROW].to_list()
+    if recipe.regions.name_check_column:
+        _check_name_repeated(table, recipe.regions, error)
     if recipe.regions.parent_column:
         _check_parents(table, codes, years, recipe, ctx, error, path)
     if recipe.regions.complete:
-        _check_complete(long, recipe, ctx, error)
-    observations = long.drop_nulls("value").select(
-        "indicator_id",
-        "region_code",
-        pl.col("region_year").cast(pl.Int32),
-        "period",
-        "period_type",
-        "value",
-        pl.lit(recipe.figure_status).alias("status"),
+        _check_complete(codes, years, rows, recipe, ctx, error)
+    result = ParseResult()
+    if recipe.values:
+        long = pl.concat(frames, how="vertical").join(
+            pl.DataFrame({ROW: table[ROW], "region_code": codes, "region_year": years}), on=ROW
+        )
+        _no_duplicates(long, error)
+        observations = long.drop_nulls("value").select(
+            "indicator_id",
+            "region_code",
+            pl.col("region_year").cast(pl.Int32),
+            "period",
+            "period_type",
+            "value",
+            pl.lit(recipe.figure_status).alias("status"),
+        )
+        result.observations = observations.cast(dict(OBSERVATION))
+    regions, parents = [], []
+    if recipe.regions.define:
+        regions.append(_defined(table, recipe.regions, codes, years, error))
+    for division in recipe.divisions:
+        found, links = _division(table, division, recipe.regions.level, codes, years, ctx, error)
+        regions.append(found)
+        parents.append(links)
+    if regions:
+        result.regions = pl.concat(regions).cast(dict(REGION))
+    if parents:
+        result.region_parents = pl.concat(parents).cast(dict(REGION_PARENT))
+    return result
+
+
+def _figures(table: pl.DataFrame, numbers: dict[str, pl.Series], spec, period: Period, error) -> pl.DataFrame:
+    """One value column as long rows (indicator, row, period, value), after its own cell checks."""
+    starts, kinds = _periods(table, period, error)
+    missing = table.filter(numbers[spec.column].is_null())
+    if spec.required and missing.height:
+        raise error("no figure where the recipe requires one", missing[ROW][0], spec.column)
+    fractions = table.filter(numbers[spec.column] != numbers[spec.column].round(0))
+    if spec.whole and fractions.height:
+        raise error(f"not a whole number: {fractions[spec.column][0]!r}", fractions[ROW][0], spec.column)
+    return pl.DataFrame(
+        {
+            "indicator_id": spec.indicator,
+            ROW: table[ROW],
+            "period": pl.Series(starts, dtype=pl.Date),
+            "period_type": pl.Series(kinds, dtype=pl.String),
+            "value": numbers[spec.column],
+            "_column": spec.column,
+        }
     )
-    return ParseResult(observations=observations.cast(dict(OBSERVATION)))
+
+
+def _years(table: pl.DataFrame, recipe: Recipe, frames: list[pl.DataFrame], error) -> list[int]:
+    """The year of the division each row's region belongs to: the recipe's, else the row's period's."""
+    if recipe.regions.year:
+        return [recipe.regions.year] * table.height
+    if frames:
+        return frames[0]["period"].dt.year().to_list()
+    starts, _ = _periods(table, recipe.period, error)
+    return [start.year for start in starts]
 
 
 def _numeric_columns(recipe: Recipe) -> list[str]:
@@ -139,24 +177,30 @@ def _periods(table: pl.DataFrame, period: Period, error) -> tuple[list[date], li
     return starts, kinds
 
 
-def _regions(table: pl.DataFrame, recipe: Recipe, frames: list[pl.DataFrame], ctx: ParseContext, error):
-    """Each row's region code and the year of the division it belongs to."""
+def _regions(table: pl.DataFrame, recipe: Recipe, years: list[int], ctx: ParseContext, error) -> list[str]:
+    """Each row's region code, checked against the division of the row's year (the boundaries of that year).
+
+    A code list that defines the regions of a year the snapshot has no boundaries for is checked on its own:
+    codes well formed and unique, and as many as CBS counts (``count``)."""
     regions = recipe.regions
     column = regions.code_column or regions.name_column
-    period_years = frames[0]["period"].dt.year().to_list()
-    years = [regions.year or y for y in period_years]
     cells = [(c or "").strip() for c in table[column].to_list()]
     rows = table[ROW].to_list()
     for cell, row in zip(cells, rows, strict=True):
         if not cell:
             raise error("row without a region", row, column)
     if regions.level == "land":
-        return [cell.upper() if regions.code_column else "NL01" for cell in cells], years
+        return [cell.upper() if regions.code_column else "NL01" for cell in cells]
     country = [i for i, cell in enumerate(cells) if regions.country_name and cell == regions.country_name]
     if regions.country_name:
         _country_row_per_year(years, country, regions.country_name, column, error)
     available = ctx.division_years(regions.level)
     outside = sorted({y for y in years if y not in available})
+    if outside and regions.define:
+        for cell, row in zip(cells, rows, strict=True):
+            if not re.match(CODE_PATTERN[regions.level], cell.upper()):
+                raise error(f"{cell!r} is not a {regions.level} code", row, column)
+        return [cell.upper() for cell in cells]
     if outside:
         row = rows[years.index(outside[0])]
         span = f"{min(available)}–{max(available)}" if available else "none"
@@ -186,7 +230,7 @@ def _regions(table: pl.DataFrame, recipe: Recipe, frames: list[pl.DataFrame], ct
             found = _names_to_codes(chosen, [rows[i] for i in index], reference, regions, year, column, error)
         codes += list(zip(index, found, strict=True))
     by_index = dict(codes)
-    return [by_index[i] for i in range(len(cells))], years
+    return [by_index[i] for i in range(len(cells))]
 
 
 def _country_row_per_year(years: list[int], country: list[int], name: str, column: str, error) -> None:
@@ -287,17 +331,137 @@ def _check_parents(table, codes, years, recipe: Recipe, ctx: ParseContext, error
             raise error(f"{code} lies in provincie {expected!r}, not {name!r}", row, column)
 
 
-def _check_complete(long: pl.DataFrame, recipe: Recipe, ctx: ParseContext, error) -> None:
-    for year in sorted(set(long["region_year"].to_list())):
-        reference = ctx.division(recipe.regions.level, year)
-        listed = set(long.filter(pl.col("region_year") == year)["region_code"].to_list())
+def _check_complete(codes: list[str], years: list[int], rows: list[int], recipe: Recipe, ctx: ParseContext, error):
+    level = recipe.regions.level
+    for year in sorted(set(years)):
+        reference = ctx.division(level, year)
+        listed = {code for code, y in zip(codes, years, strict=True) if y == year}
         absent = reference.filter(~pl.col("code").is_in(list(listed))).sort("code")
         if absent.height:
             names = ", ".join(f"{c} {n}" for c, n in absent.iter_rows())
-            last = int(long[ROW].max())
+            last = max(rows)
             raise error(
-                f"{absent.height} {PLURAL[recipe.regions.level]} of {year} missing (truncated? the table ends at row "
-                f"{last}): {names}",
+                f"{absent.height} {PLURAL[level]} of {year} missing (truncated? the table ends at row {last}): {names}",
                 last,
                 recipe.regions.code_column or recipe.regions.name_column,
             )
+
+
+def _without_spaces(text: str) -> str:
+    return "".join(text.split())
+
+
+def _check_name_repeated(table: pl.DataFrame, regions, error) -> None:
+    """The second name column must repeat the name (after its alias), spaces aside."""
+    for name, check, row in table.select(regions.name_column, regions.name_check_column, ROW).iter_rows():
+        published = (name or "").strip()
+        official = regions.aliases.get(published, published)
+        if _without_spaces(official) != _without_spaces(check or ""):
+            raise error(
+                f"name {official!r} does not match {check!r} (spaces aside); is the row shifted?",
+                row,
+                regions.name_check_column,
+            )
+
+
+def _defined(table: pl.DataFrame, regions, codes: list[str], years: list[int], error) -> pl.DataFrame:
+    """The regions a code list defines: one per code and year, named as published (or by the alias)."""
+    rows = table[ROW].to_list()
+    names = []
+    for cell, row in zip(table[regions.name_column].to_list(), rows, strict=True):
+        published = (cell or "").strip()
+        if not published:
+            raise error("empty name", row, regions.name_column)
+        names.append(regions.aliases.get(published, published))
+    frame = pl.DataFrame({"code": codes, "year": years, "name": names, "level": regions.level, ROW: rows})
+    _unique_per_year(frame, regions.code_column, error)
+    if regions.count is not None:
+        for year, n in sorted(frame.group_by("year").len().iter_rows()):
+            if n != regions.count:
+                message = f"{n} {PLURAL[regions.level]}, expected {regions.count} for {year}"
+                raise error(message, None, regions.code_column)
+    return frame.drop(ROW)
+
+
+def _unique_per_year(frame: pl.DataFrame, column: str, error) -> None:
+    twice = frame.filter(frame.select("code", "year").is_duplicated()).sort(ROW)
+    if twice.height:
+        code = twice["code"][0]
+        same = twice.filter(pl.col("code") == code)[ROW].to_list()
+        raise error(f"{code} appears more than once (rows {same})", same[-1], column)
+
+
+def _division(table, division, child_level: str, codes, years, ctx: ParseContext, error):
+    """(regions, links) of one division: each row's region lies in the division's region on its row."""
+    rows = table[ROW].to_list()
+    prefix = DIVISION_PREFIX[division.level]
+    official = dict(ctx.division(division.level, division.names_from).iter_rows()) if division.names_from else None
+    published = table[division.name_column].to_list() if division.name_column else [None] * table.height
+    named: dict[tuple[str, int], tuple[str, int]] = {}
+    links = []
+    for cell, text, code_of_row, year, row in zip(
+        table[division.code_column].to_list(), published, codes, years, rows, strict=True
+    ):
+        if code_of_row == "NL01":
+            continue  # the country row lies in no division
+        code = (cell or "").strip().upper()
+        if not re.match(rf"^{prefix}\d+$", code):
+            raise error(f"expected a {division.level} code ({prefix}..), found {cell!r}", row, division.code_column)
+        name = _division_name(division, code, text, official, row, error)
+        seen = named.setdefault((code, year), (name, row))
+        if seen[0] != name:
+            names = sorted({seen[0], name})
+            message = f"{division.level} {code} has more than one name: {names} (rows {seen[1]}, {row})"
+            raise error(message, row, division.name_column)
+        links.append((code_of_row, year, code, division.level))
+    found = pl.DataFrame(
+        [(code, year, name, division.level) for (code, year), (name, _) in named.items()],
+        schema=["code", "year", "name", "level"],
+        orient="row",
+    ).sort("year", "code")
+    if division.count is not None:
+        for year, n in sorted(found.group_by("year").len().iter_rows()):
+            if n != division.count:
+                message = f"{n} {division.level} codes, expected {division.count} for {year}"
+                raise error(message, None, division.code_column)
+    link_frame = pl.DataFrame(links, schema=["code", "year", "parent_code", "parent_level"], orient="row")
+    later = [_links_later(link_frame, year, child_level, ctx, division, error) for year in division.also_years]
+    return found, pl.concat([link_frame, *later])
+
+
+def _division_name(division, code: str, text: str | None, official: dict | None, row: int, error) -> str:
+    published = (text or "").strip()
+    published = division.aliases.get(published, published)
+    if official is None:
+        if not published:
+            raise error("empty name", row, division.name_column)
+        return published
+    name = official.get(code)
+    if name is None:
+        raise error(
+            f"{code} is not a {division.level} of the {division.names_from} boundaries that name it",
+            row,
+            division.code_column,
+        )
+    if division.name_column and _without_spaces(published) != _without_spaces(name):
+        raise error(
+            f"{code} {published!r} does not match the CBS name {name!r} (spaces aside)", row, division.name_column
+        )
+    return name
+
+
+def _links_later(links: pl.DataFrame, year: int, child_level: str, ctx: ParseContext, division, error):
+    """The same links for a later year, where that year's regions are exactly the list's."""
+    if links["year"].n_unique() != 1:
+        raise error(f"also_years needs a list of one year; this one has {sorted(links['year'].unique())}")
+    listed = set(links["code"].to_list())
+    known = set(ctx.division(child_level, year)["code"].to_list())
+    if listed != known:
+        differ = sorted(listed ^ known)
+        raise error(
+            f"the {division.level} links are declared to hold in {year} too, but the {PLURAL[child_level]} of "
+            f"{year} differ from the list's: {differ[:5]}",
+            None,
+            division.code_column,
+        )
+    return links.with_columns(pl.lit(year, dtype=links["year"].dtype).alias("year"))

@@ -49,6 +49,10 @@ class FileFormat(Strict):
     encoding: str = "utf-8-sig"
     sheet: str | None = None  # xlsx/ods: the sheet's name (default: the first)
     header_row: int = Field(default=1, ge=1)  # the row (1-based, as a spreadsheet numbers it) with the names
+    # Rows, ending at header_row, that together name a column (a StatLine export puts the topic above the unit):
+    # their cells are joined with '/', empty ones left out (StatLine's depth marks '|' are kept: they tell two
+    # 'Code' topics apart).
+    header_rows: int = Field(default=1, ge=1)
     footer_rows: int = Field(default=0, ge=0)  # rows at the end that hold notes, not figures
     decimal: Literal[".", ","] = "."
     thousands: Literal["", ".", ",", " "] = ""
@@ -62,6 +66,8 @@ class FileFormat(Strict):
             raise ValueError(f"markers {sorted(both)} are listed both as unknown and as zero")
         if self.decimal == self.thousands:
             raise ValueError("decimal and thousands separators must differ")
+        if self.header_rows > self.header_row:
+            raise ValueError(f"header_rows {self.header_rows} reach above row 1 (header_row {self.header_row})")
         return self
 
 
@@ -75,9 +81,15 @@ class Regions(Strict):
     year: int | None = Field(default=None, ge=1900, le=2100)  # the division's year; None: the period's year
     aliases: dict[str, str] = Field(default_factory=dict)  # published spelling -> official name of that year
     # Whether a region the publication does not list has 0 (a complete list of everything there is) or no
-    # known figure (a selection). Decides the totals and what the pages say.
-    absent: Literal["zero", "unknown"]
+    # known figure (a selection). Decides the totals and what the pages say. Needed where the recipe has figures.
+    absent: Literal["zero", "unknown"] | None = None
     complete: bool = False  # every region of the year must be listed (a missing one means a truncated file)
+    # The table is the official list of this level in its year (a CBS code list): each row's code and name (the
+    # alias target where the recipe gives one) become a region of that year. Needs code_column and name_column.
+    define: bool = False
+    count: int | None = Field(default=None, ge=1)  # how many regions CBS counts that year; another number stops
+    # A second name column that repeats the name without its spaces (StatLine's 'naam' field); checked per row.
+    name_check_column: str | None = None
     parent_column: str | None = None  # a provincie name column, checked against the boundaries
     # The label a CBS export gives the country row ("Nederland"): that row becomes NL01 and must be there.
     country_name: str | None = None
@@ -86,6 +98,8 @@ class Regions(Strict):
     def _one_way(self) -> Regions:
         if self.code_column is None and self.name_column is None:
             raise ValueError("give code_column, name_column or both (then every name must be its row's code)")
+        if self.define and not (self.code_column and self.name_column):
+            raise ValueError("a list that defines regions needs both code_column and name_column")
         return self
 
 
@@ -132,6 +146,29 @@ class Values(Strict):
         return value
 
 
+class Division(Strict):
+    """The division each row's region lies in that year (its provincie, veiligheidsregio, ...): one link per row,
+    and the division's own regions with their names."""
+
+    level: Literal["provincie", "arbeidsmarktregio", "coropgebied", "ggdregio", "veiligheidsregio"]
+    code_column: str
+    name_column: str | None = None
+    # Take the names from the CBS boundaries of this year instead (for a copy whose names were edited); a name
+    # column then only has to equal them apart from spaces.
+    names_from: int | None = Field(default=None, ge=1900, le=2100)
+    aliases: dict[str, str] = Field(default_factory=dict)  # published spelling -> official name
+    count: int | None = Field(default=None, ge=1)  # how many regions the division has that year
+    # Later years in which the same links hold (no boundary changes): emitted only after checking that the
+    # list's regions are exactly the regions of that year's boundaries.
+    also_years: list[int] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _names(self) -> Division:
+        if self.name_column is None and self.names_from is None:
+            raise ValueError("give name_column, names_from (the year of the boundaries to name them by) or both")
+        return self
+
+
 class Check(Strict):
     """The table's own arithmetic, row by row: ``column`` = sum of ``plus`` minus sum of ``minus``."""
 
@@ -145,15 +182,25 @@ class Recipe(Strict):
     file: FileFormat
     regions: Regions
     period: Period | None = None
-    values: list[Values] = Field(min_length=1)
+    values: list[Values] = Field(default_factory=list)
+    divisions: list[Division] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
     status: Literal["official", "unofficial"] | None = None  # the figures' status; default: the source's
 
     @model_validator(mode="after")
     def _every_value_has_a_period(self) -> Recipe:
+        if not (self.values or self.divisions or self.regions.define):
+            raise ValueError("the recipe yields nothing: give [[values]], [[divisions]] or regions.define")
         without = [v.column for v in self.values if v.period is None and self.period is None]
         if without:
             raise ValueError(f"columns {without} have no period: give [period] or a period per value")
+        if self.values and self.regions.absent is None:
+            raise ValueError("regions.absent: say whether a region the table does not list has 0 or no figure")
+        if not self.values and self.regions.year is None and self.period is None:
+            raise ValueError("regions.year: the year of the division the list describes")
+        levels = [d.level for d in self.divisions]
+        if len(set(levels)) != len(levels):
+            raise ValueError(f"a division level appears twice: {levels}")
         return self
 
     @property

@@ -30,7 +30,7 @@ def read_table(path: Path, fmt: FileFormat, needed: list[str]) -> pl.DataFrame:
         raise InputError(
             path, f"has {len(rows)} rows; the recipe expects the header in row {fmt.header_row}", sheet=sheet
         )
-    header = [cell.strip() for cell in rows[fmt.header_row - 1]]
+    header = _header(rows[fmt.header_row - fmt.header_rows : fmt.header_row])
     missing = [c for c in needed if c not in header]
     if missing:
         found = [h for h in header if h]
@@ -59,6 +59,18 @@ def read_table(path: Path, fmt: FileFormat, needed: list[str]) -> pl.DataFrame:
     return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)).with_columns(
         pl.lit(sheet, dtype=pl.String).alias("_sheet")
     )
+
+
+def _header(rows: list[list[str]]) -> list[str]:
+    """Column names from one or more header rows: the non-empty cells of each column joined with '/'."""
+    if len(rows) == 1:
+        return [cell.strip() for cell in rows[0]]
+    width = max(len(row) for row in rows)
+    names = []
+    for i in range(width):
+        parts = [row[i].strip() if i < len(row) else "" for row in rows]
+        names.append("/".join(part for part in parts if part))
+    return names
 
 
 def _delimited(path: Path, fmt: FileFormat) -> list[list[str]]:
