@@ -32,7 +32,7 @@ CODE_DIR = Path(__file__).resolve().parent
 # Live downloads are newer than the stored copies and official code lists beat shapes: lower rank wins.
 _RANK_BY_MODULE = {
     "etl.parsers.cbs_live": 0,
-    "etl.parsers.cbs_population": 1,
+    "etl.parsers.cbs_kwb": 1,
     "etl.parsers.coa": 2,
     "etl.parsers.cbs_asylum": 2,
     "etl.parsers.regioatlas": 3,

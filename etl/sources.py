@@ -24,7 +24,7 @@ from etl.names import GemeenteResolver
 # Parser modules in the order the build runs them (order only matters for readable progress output).
 PARSER_MODULES = (
     "etl.parsers.geo",
-    "etl.parsers.cbs_population",
+    "etl.parsers.cbs_kwb",
     "etl.parsers.cbs_asylum",
     "etl.parsers.regioatlas",
     "etl.parsers.coa",

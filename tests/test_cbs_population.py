@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from etl.errors import InputError
-from etl.parsers import cbs_population as pop
+from etl.parsers import cbs_kwb as pop
 from etl.readers import numbers, read_csv
 from etl.recipes import REPO_RECIPES, load, spec_of
 from etl.sources import ParseContext
@@ -20,6 +20,7 @@ from tests.conftest import run_spec, spec_by_id, sql
 RECIPES = {
     sid: spec_of(load(REPO_RECIPES / f"{sid}.toml"), REPO_RECIPES / f"{sid}.toml")
     for sid in (
+        "cbs_70072ned_2015",
         "cbs_70072ned_2020_2023",
         "cbs_70072ned_2025",
         "cbs_84378ned_2019",
@@ -30,6 +31,7 @@ RECIPES = {
 PATH_70072_2020_2023 = RECIPES["cbs_70072ned_2020_2023"].path
 PATH_70072_2025 = RECIPES["cbs_70072ned_2025"].path
 PATH_84378_2019 = RECIPES["cbs_84378ned_2019"].path
+PATH_70072_2015 = RECIPES["cbs_70072ned_2015"].path
 PATH_84721_2020 = RECIPES["cbs_84721ned_2020"].path
 PATH_85755_2024 = RECIPES["cbs_85755ned_2024"].path
 LABEL_POPULATION = "Bevolking/Bevolkingssamenstelling op 1 januari/Totale bevolking (aantal)"
@@ -329,7 +331,7 @@ def parse(snapshot: Path, source_id: str, path: Path):
 
 def test_truncated_file(snapshot: Path, tmp_path: Path) -> None:
     # Cut the 2015 export in the middle of a row: the last row has fewer fields than the header.
-    path = broken_copy(snapshot, tmp_path, pop.PATH_70072_2015, lambda b: b[: len(b) // 2])
+    path = broken_copy(snapshot, tmp_path, PATH_70072_2015, lambda b: b[: len(b) // 2])
     with pytest.raises(InputError) as err:
         parse(snapshot, "cbs_70072ned_2015", path)
     assert path.name in str(err.value)
@@ -351,7 +353,7 @@ def test_truncated_at_a_line_boundary(snapshot: Path, tmp_path: Path) -> None:
         return lambda raw: newline.join(raw.split(newline)[:count]) + newline
 
     cases = [
-        ("cbs_70072ned_2015", pop.PATH_70072_2015, keep_lines(300, b"\n"), "TotaleBevolking_1"),
+        ("cbs_70072ned_2015", PATH_70072_2015, keep_lines(300, b"\n"), "RegioS"),
         ("cbs_85755ned_2024", PATH_85755_2024, keep_lines(300, b"\n"), "RegioS"),
         ("cbs_70072ned_2020_2023", PATH_70072_2020_2023, keep_lines(2000, b"\r\n"), "Regio's"),
         ("cbs_84378ned_2019", PATH_84378_2019, keep_lines(300, b"\n"), "Code"),
@@ -540,3 +542,13 @@ def test_a_row_whose_name_and_code_disagree(snapshot: Path, tmp_path: Path) -> N
         parse(snapshot, "cbs_84378ned_2019", path)
     assert "name 'Amsterdam' is gemeente GM0363 in 2019, but the row says GM0599" in str(err.value)
     assert err.value.line == 17 and err.value.column == "Code"
+
+
+def test_70072_2015_gemeenten_must_add_up_to_the_country(snapshot: Path, tmp_path: Path) -> None:
+    """No 2015 boundaries: a changed figure is caught by the country total the gemeenten must add up to."""
+    old, new = b'"GM0363";"2015JJ00";"  821752"', b'"GM0363";"2015JJ00";"  821753"'
+    path = broken_copy(snapshot, tmp_path, PATH_70072_2015, lambda b: b.replace(old, new))
+    with pytest.raises(InputError) as err:
+        parse(snapshot, "cbs_70072ned_2015", path)
+    assert "the 393 gemeenten add up to 16900727, not the country's 16900726 (2015-01-01)" in str(err.value)
+    assert err.value.column == "TotaleBevolking_1"

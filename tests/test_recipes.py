@@ -355,7 +355,7 @@ def test_a_period_outside_the_divisions_years(snapshot, tmp_path):
     "change, message",
     [
         (('indicator = "taakstelling"\n', 'indicator = "taakstellingen"\n'), r"unknown indicator 'taakstellingen'"),
-        (('format = "csv"', 'format = "pdf"'), r"file\.format: Input should be 'csv', 'cbs-csv', 'xlsx' or 'ods'"),
+        (('format = "csv"', 'format = "pdf"'), r"file\.format: Input should be 'csv', 'cbs-csv', 'xlsx', 'ods' or"),
         (('absent = "unknown"\n', ""), r"regions\.absent: say whether a region the table does not list"),
         (('indicator = "realisatie"\nwhole', 'indicator = "realisatie_pct"\nwhole'), r"computed by the build"),
     ],

@@ -45,7 +45,13 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
     sheet = table["_sheet"][0]
 
     def error(message: str, row: int | None = None, column: str | None = None) -> InputError:
+        if recipe.file.format == "cbs-odata" and row is not None:  # a JSON record, not a line
+            return InputError(path, f"value[{row}]: {message}", column=column)
         return InputError(path, message, line=row, column=column, sheet=sheet)
+
+    if recipe.regions.skip:  # rows of other divisions in the same code column
+        code = pl.col(recipe.regions.code_column).str.strip_chars().str.to_uppercase()
+        table = table.filter(~pl.any_horizontal(code.str.starts_with(p.upper()) for p in recipe.regions.skip))
 
     numbers = {column: _numbers(table, column, recipe, error) for column in _numeric_columns(recipe)}
     if recipe.values:
@@ -71,12 +77,16 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
         _check_parents(table, codes, years, recipe, ctx, error, path)
     if recipe.regions.complete:
         _check_complete(codes, years, rows, recipe, ctx, error)
+    if recipe.regions.count is not None:
+        _check_count(codes, years, recipe, error)
     result = ParseResult()
     if recipe.values:
         long = pl.concat(frames, how="vertical").join(
             pl.DataFrame({ROW: table[ROW], "region_code": codes, "region_year": years}), on=ROW
         )
         _no_duplicates(long, error)
+        if recipe.regions.adds_up:
+            _check_adds_up(long, recipe.regions.level, error)
         observations = long.drop_nulls("value").select(
             "indicator_id",
             "region_code",
@@ -178,11 +188,12 @@ def _periods(table: pl.DataFrame, period: Period, error) -> tuple[list[date], li
 
 
 def _regions(table: pl.DataFrame, recipe: Recipe, years: list[int], ctx: ParseContext, error) -> list[str]:
-    """Each row's region code, checked against the division of the row's year (the boundaries of that year).
-
-    A code list that defines the regions of a year the snapshot has no boundaries for is checked on its own:
-    codes well formed and unique, and as many as CBS counts (``count``)."""
+    """Each row's region code, checked against the division of its level in the row's year (that year's
+    boundaries). Where the snapshot has no boundaries for a year, a recipe that gives CBS's ``count`` is checked
+    on its own: codes well formed, and as many regions of the main level as CBS counts."""
     regions = recipe.regions
+    if regions.level == "land" and not (regions.code_column or regions.name_column):
+        return ["NL01"] * table.height  # a national table without a region column
     column = regions.code_column or regions.name_column
     cells = [(c or "").strip() for c in table[column].to_list()]
     rows = table[ROW].to_list()
@@ -191,46 +202,71 @@ def _regions(table: pl.DataFrame, recipe: Recipe, years: list[int], ctx: ParseCo
             raise error("row without a region", row, column)
     if regions.level == "land":
         return [cell.upper() if regions.code_column else "NL01" for cell in cells]
+    codes: dict[int, str] = {}
     country = [i for i, cell in enumerate(cells) if regions.country_name and cell == regions.country_name]
     if regions.country_name:
         _country_row_per_year(years, country, regions.country_name, column, error)
-    available = ctx.division_years(regions.level)
-    outside = sorted({y for y in years if y not in available})
-    if outside and regions.define:
-        for cell, row in zip(cells, rows, strict=True):
-            if not re.match(CODE_PATTERN[regions.level], cell.upper()):
-                raise error(f"{cell!r} is not a {regions.level} code", row, column)
-        return [cell.upper() for cell in cells]
-    if outside:
-        row = rows[years.index(outside[0])]
-        span = f"{min(available)}–{max(available)}" if available else "none"
-        raise error(
-            f"period year {outside[0]} lies outside the years of the {regions.level} division the snapshot holds "
-            f"({span}); names and codes of {outside[0]} cannot be checked",
-            row,
-            (recipe.period.column if recipe.period and recipe.period.column else None) or column,
-        )
-    codes = [(i, "NL01") for i in country]
+    codes.update((i, "NL01") for i in country)
+    for level in regions.also:  # rows of other levels in the same code column, told apart by their code
+        index = [i for i, c in enumerate(cells) if i not in codes and re.match(CODE_PATTERN[level], c.upper())]
+        for i in index:
+            if level == "land" and cells[i].upper() != "NL01":
+                raise error(f"{cells[i]!r}: the code of the Netherlands is NL01", rows[i], column)
+        codes.update(_codes_of_level(table, recipe, level, index, cells, years, ctx, error))
+    main = [i for i in range(len(cells)) if i not in codes]
+    codes.update(_codes_of_level(table, recipe, regions.level, main, cells, years, ctx, error))
+    return [codes[i] for i in range(len(cells))]
+
+
+def _check_count(codes: list[str], years: list[int], recipe: Recipe, error) -> None:
+    """As many regions of the main level per year as CBS counts (``count``)."""
+    regions = recipe.regions
     for year in sorted(set(years)):
-        reference = ctx.division(regions.level, year)
-        index = [i for i, y in enumerate(years) if y == year and i not in set(country)]
-        chosen = [cells[i] for i in index]
-        if regions.code_column:
-            found = _check_codes(chosen, [rows[i] for i in index], reference, regions.level, year, column, error)
-            if regions.name_column:
-                names = [(table[regions.name_column][i] or "").strip() for i in index]
-                named = _names_to_codes(
-                    names, [rows[i] for i in index], reference, regions, year, regions.name_column, error
+        found = {c for c, y in zip(codes, years, strict=True) if y == year and re.match(CODE_PATTERN[regions.level], c)}
+        if len(found) != regions.count:
+            message = f"{len(found)} {PLURAL[regions.level]}, expected {regions.count} for {year}; truncated?"
+            raise error(message, None, regions.code_column or regions.name_column)
+
+
+def _codes_of_level(table, recipe: Recipe, level: str, index: list[int], cells, years, ctx: ParseContext, error):
+    """(row index, code) for the rows of one level, year by year."""
+    regions = recipe.regions
+    column = regions.code_column or regions.name_column
+    rows = table[ROW].to_list()
+    available = ctx.division_years(level)
+    out = []
+    for year in sorted({years[i] for i in index}):
+        in_year = [i for i in index if years[i] == year]
+        if year not in available:
+            if regions.count is None:
+                span = f"{min(available)}–{max(available)}" if available else "none"
+                raise error(
+                    f"period year {year} lies outside the years of the {level} division the snapshot holds "
+                    f"({span}); names and codes of {year} cannot be checked",
+                    rows[in_year[0]],
+                    (recipe.period.column if recipe.period and recipe.period.column else None) or column,
                 )
-                for code, name_code, name, i in zip(found, named, names, index, strict=True):
+            for i in in_year:  # no boundaries to check against: the form of the code, and the count (above)
+                if not (regions.code_column and re.match(CODE_PATTERN[level], cells[i].upper())):
+                    raise error(f"{cells[i]!r} is not a {level} code", rows[i], column)
+            out += [(i, cells[i].upper()) for i in in_year]
+            continue
+        reference = ctx.division(level, year)
+        chosen = [cells[i] for i in in_year]
+        chosen_rows = [rows[i] for i in in_year]
+        if regions.code_column:
+            found = _check_codes(chosen, chosen_rows, reference, level, year, column, error)
+            if regions.name_column and level == regions.level:
+                names = [(table[regions.name_column][i] or "").strip() for i in in_year]
+                named = _names_to_codes(names, chosen_rows, reference, regions, year, regions.name_column, error)
+                for code, name_code, name, row in zip(found, named, names, chosen_rows, strict=True):
                     if code != name_code:
-                        message = f"name {name!r} is {regions.level} {name_code} in {year}, but the row says {code}"
-                        raise error(message, rows[i], column)
+                        message = f"name {name!r} is {level} {name_code} in {year}, but the row says {code}"
+                        raise error(message, row, column)
         else:
-            found = _names_to_codes(chosen, [rows[i] for i in index], reference, regions, year, column, error)
-        codes += list(zip(index, found, strict=True))
-    by_index = dict(codes)
-    return [by_index[i] for i in range(len(cells))]
+            found = _names_to_codes(chosen, chosen_rows, reference, regions, year, column, error)
+        out += list(zip(in_year, found, strict=True))
+    return out
 
 
 def _country_row_per_year(years: list[int], country: list[int], name: str, column: str, error) -> None:
@@ -347,6 +383,23 @@ def _check_complete(codes: list[str], years: list[int], rows: list[int], recipe:
             )
 
 
+def _check_adds_up(long: pl.DataFrame, level: str, error) -> None:
+    """Per indicator and period, the regions of the main level sum to the country row."""
+    keys = ["indicator_id", "period", "period_type"]
+    parts = long.filter(pl.col("region_code").str.contains(CODE_PATTERN[level]))
+    sums = parts.group_by(keys).agg(pl.col("value").sum().alias("sum"), pl.len().alias("n"))
+    country = long.filter(pl.col("region_code") == "NL01").select(*keys, "value", ROW, "_column")
+    joined = country.join(sums, on=keys, how="left").sort(ROW)
+    for row in joined.iter_rows(named=True):
+        if row["value"] is not None and (row["sum"] is None or abs(row["sum"] - row["value"]) > 1e-6):
+            raise error(
+                f"the {row['n'] or 0} {PLURAL[level]} add up to {row['sum'] or 0:.0f}, not the country's "
+                f"{row['value']:.0f} ({row['period']}); is the file truncated?",
+                row[ROW],
+                row["_column"],
+            )
+
+
 def _without_spaces(text: str) -> str:
     return "".join(text.split())
 
@@ -375,11 +428,6 @@ def _defined(table: pl.DataFrame, regions, codes: list[str], years: list[int], e
         names.append(regions.aliases.get(published, published))
     frame = pl.DataFrame({"code": codes, "year": years, "name": names, "level": regions.level, ROW: rows})
     _unique_per_year(frame, regions.code_column, error)
-    if regions.count is not None:
-        for year, n in sorted(frame.group_by("year").len().iter_rows()):
-            if n != regions.count:
-                message = f"{n} {PLURAL[regions.level]}, expected {regions.count} for {year}"
-                raise error(message, None, regions.code_column)
     return frame.drop(ROW)
 
 
@@ -402,8 +450,8 @@ def _division(table, division, child_level: str, codes, years, ctx: ParseContext
     for cell, text, code_of_row, year, row in zip(
         table[division.code_column].to_list(), published, codes, years, rows, strict=True
     ):
-        if code_of_row == "NL01":
-            continue  # the country row lies in no division
+        if not re.match(CODE_PATTERN[child_level], code_of_row):
+            continue  # the country row (or a provincie row) is not linked: only the rows of the main level
         code = (cell or "").strip().upper()
         if not re.match(rf"^{prefix}\d+$", code):
             raise error(f"expected a {division.level} code ({prefix}..), found {cell!r}", row, division.code_column)

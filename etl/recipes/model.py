@@ -14,7 +14,7 @@ from etl.catalogue import INDICATORS
 from etl.errors import InputError
 from etl.model import PERIOD_TYPES
 
-FORMATS = ("csv", "cbs-csv", "xlsx", "ods")
+FORMATS = ("csv", "cbs-csv", "xlsx", "ods", "cbs-odata")
 INDICATOR_IDS = {i.id for i in INDICATORS}
 # Indicators the build computes itself (etl/derive.py); a recipe delivers their parts.
 DERIVED_ONLY = {i.id for i in INDICATORS if i.ratio_of}
@@ -43,8 +43,8 @@ class Source(Strict):
 class FileFormat(Strict):
     """Where the file lies in the snapshot and how to read its table."""
 
-    path: str
-    format: Literal["csv", "cbs-csv", "xlsx", "ods"]
+    path: str | None = None  # not for cbs-odata: `etl fetch` stores the table under live/cbs/
+    format: Literal["csv", "cbs-csv", "xlsx", "ods", "cbs-odata"]
     separator: str = ","
     encoding: str = "utf-8-sig"
     sheet: str | None = None  # xlsx/ods: the sheet's name (default: the first)
@@ -66,9 +66,23 @@ class FileFormat(Strict):
             raise ValueError(f"markers {sorted(both)} are listed both as unknown and as zero")
         if self.decimal == self.thousands:
             raise ValueError("decimal and thousands separators must differ")
+        if (self.path is None) != (self.format == "cbs-odata"):
+            raise ValueError("give path for a file; a cbs-odata table has none (the fetch stores it)")
         if self.header_rows > self.header_row:
             raise ValueError(f"header_rows {self.header_rows} reach above row 1 (header_row {self.header_row})")
         return self
+
+
+class OData(Strict):
+    """A CBS OData v3 table that `etl fetch` downloads (only the recipe's value columns, the other category
+    dimensions at their 'Totaal' category) and the build reads from the snapshot's live/cbs/ folder."""
+
+    table: str = Field(pattern=r"^[0-9A-Za-z]+$")  # the CBS table id, e.g. 83102NED
+    # When CBS retires the id (HTTP 404), the fetch takes the newest table in the CBS catalogue whose title
+    # contains this text and that has the recipe's value columns, and says so.
+    successor_title: str | None = None
+    region_prefixes: list[str] = Field(default_factory=list)  # only rows whose region code starts so (GM, PV, NL)
+    only_fetched_years: bool = False  # only the years `etl fetch` is asked for (a table of every year since 1988)
 
 
 class Regions(Strict):
@@ -76,6 +90,11 @@ class Regions(Strict):
     both, the code is read and the name checked against it (a shifted or edited row in a copy stops there)."""
 
     level: Literal["gemeente", "provincie", "land"] = "gemeente"
+    # Rows of these levels in the same code column are read too, each checked against its own division
+    # (a CBS table with the country, the provincies and the gemeenten in one region column).
+    also: list[Literal["provincie", "land"]] = Field(default_factory=list)
+    # Code prefixes of rows that are not read (other divisions in the same column, e.g. "CR", "LD").
+    skip: list[str] = Field(default_factory=list)
     code_column: str | None = None
     name_column: str | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)  # the division's year; None: the period's year
@@ -91,13 +110,17 @@ class Regions(Strict):
     # A second name column that repeats the name without its spaces (StatLine's 'naam' field); checked per row.
     name_check_column: str | None = None
     parent_column: str | None = None  # a provincie name column, checked against the boundaries
+    # Each period's figures of the main level add up exactly to the country row's (a file cut short does not).
+    adds_up: bool = False
     # The label a CBS export gives the country row ("Nederland"): that row becomes NL01 and must be there.
     country_name: str | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> Regions:
-        if self.code_column is None and self.name_column is None:
+        if self.code_column is None and self.name_column is None and self.level != "land":
             raise ValueError("give code_column, name_column or both (then every name must be its row's code)")
+        if (self.also or self.skip) and self.code_column is None:
+            raise ValueError("rows of several levels (also, skip) are told apart by a code_column")
         if self.define and not (self.code_column and self.name_column):
             raise ValueError("a list that defines regions needs both code_column and name_column")
         return self
@@ -180,6 +203,7 @@ class Check(Strict):
 class Recipe(Strict):
     source: Source
     file: FileFormat
+    odata: OData | None = None
     regions: Regions
     period: Period | None = None
     values: list[Values] = Field(default_factory=list)
@@ -189,6 +213,8 @@ class Recipe(Strict):
 
     @model_validator(mode="after")
     def _every_value_has_a_period(self) -> Recipe:
+        if (self.odata is None) != (self.file.format != "cbs-odata"):
+            raise ValueError("a cbs-odata recipe needs an [odata] table, and only it")
         if not (self.values or self.divisions or self.regions.define):
             raise ValueError("the recipe yields nothing: give [[values]], [[divisions]] or regions.define")
         without = [v.column for v in self.values if v.period is None and self.period is None]

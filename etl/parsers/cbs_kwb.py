@@ -1,13 +1,9 @@
-"""CBS population per gemeente (the per-1,000 denominators) and the regional divisions in the same files.
+"""CBS Kerncijfers wijken en buurten 2024 (85984NED): herkomst "buiten Europa" per gemeente.
 
-What the generic recipe readers cannot read yet stays here (the labelled 70072NED exports of 2020-2023 and 2025,
-84378NED 2019, 84721NED 2020 and 85755NED 2024 are recipes: ``recipes/cbs_*.toml``):
-
-- 70072NED 2015 (untyped, codes): population of NL01, provincies and gemeenten on 1-1-2015, plus the 2015
-  gemeente -> provincie / arbeidsmarktregio / COROP / GGD / veiligheidsregio classification with those regions'
-  names. It has no gemeente names, so it adds no gemeente regions.
-- 85984NED KWB 2024: herkomst "buiten Europa" per gemeente. The herkomst file has names only; its codes come
-  from the sex/age file of the same table, joined by row position after checking the rows match.
+Two exports of one table: the herkomst file has names only; its codes come from the sex/age file, joined by row
+position after checking that every row names the same area with the same population. That join across two
+files is what keeps this a parser rather than a recipe (the other CBS population and division files are recipes:
+``recipes/cbs_*.toml``).
 
 Population is a stock on 1 January; it is stored as period = 1 January of the year, period_type 'year'.
 """
@@ -19,13 +15,11 @@ from pathlib import Path
 
 import polars as pl
 
-from contract.periods import parse_cbs_period
 from etl.errors import InputError
-from etl.model import REGION, REGION_PARENT, ParseResult
+from etl.model import ParseResult
 from etl.readers import numbers, read_csv, require_unique
 from etl.sources import ParseContext, SourceSpec
 
-PATH_70072_2015 = "stats/cbs/70072NED_regionale_kerncijfers_2015_untyped_regios_codes.csv"
 PATH_KWB_CODES = "stats/cbs/85984NED_kwb_2024_bevolking_geslacht_leeftijd_codes.csv"
 PATH_KWB_HERKOMST = "stats/cbs/85984NED_kwb_2024_bevolking_herkomst_labels.csv"
 
@@ -33,23 +27,6 @@ POPULATION = "bevolking"
 OUTSIDE_EUROPE = "herkomst_buiten_europa"
 LAND = "NL01"
 
-
-# Division level -> the code prefix that proves a column holds that division.
-PREFIX = {
-    "provincie": "PV",
-    "arbeidsmarktregio": "AM",
-    "coropgebied": "CR",
-    "ggdregio": "GG",
-    "veiligheidsregio": "VR",
-}
-# (code column, name column) per level in the 70072NED 2015 untyped export and in 85755NED 2024.
-DIVISIONS_2015 = {
-    "provincie": ("Code_293", "Naam_294"),
-    "arbeidsmarktregio": ("Code_271", "Naam_272"),
-    "coropgebied": ("Code_275", "Naam_276"),
-    "ggdregio": ("Code_281", "Naam_282"),
-    "veiligheidsregio": ("Code_303", "Naam_304"),
-}
 
 KWB_AREA = "Wijken en buurten"
 KWB_GEMEENTE = "Regioaanduiding/Gemeentenaam (naam)"
@@ -70,20 +47,6 @@ def _odata(table: str) -> str:
 
 def sources(snapshot: Path) -> list[SourceSpec]:
     return [
-        SourceSpec(
-            id="cbs_70072ned_2015",
-            path=PATH_70072_2015,
-            publisher=_CBS,
-            title="Regionale kerncijfers Nederland (onbewerkte dataset, 2015)",
-            table_id="70072NED",
-            url=_odata("70072NED"),
-            licence=_LICENCE,
-            reference_date=date(2015, 1, 1),
-            status="official",
-            parse=parse_70072_2015,
-            notes="Copy from GitHub rubennaatje/R-datascience-project- @ 441ec550 (export of 06-06-2018). "
-            "Codes only: no gemeente names (those come from 82949NED).",
-        ),
         SourceSpec(
             id="cbs_85984ned_2024_codes",
             path=PATH_KWB_CODES,
@@ -116,11 +79,6 @@ def sources(snapshot: Path) -> list[SourceSpec]:
 
 
 # --- shared helpers ---------------------------------------------------------------------------------------
-
-
-def _trim(frame: pl.DataFrame) -> pl.DataFrame:
-    """Strip the padding CBS puts around codes, names and numbers."""
-    return frame.with_columns(pl.col(c).str.strip_chars() for c in frame.columns if c != "_line")
 
 
 def _observations(
@@ -171,92 +129,6 @@ def _check_gemeente_codes(
             f"(first: {absent[:5]}); is the file truncated?",
             column=shown or column,
         )
-
-
-def _divisions(
-    frame: pl.DataFrame, child_col: str, divisions: dict[str, tuple[str, str | None]], year: int, path: Path
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(region_parents, regions) for gemeente -> each division; checks prefixes and one name per code.
-
-    A name column of ``None`` means the file's names are unusable: the regions get no name.
-    """
-    parents, regions = [], []
-    for level, (code_col, name_col) in divisions.items():
-        prefix = PREFIX[level]
-        bad = frame.filter(~pl.col(code_col).str.contains(rf"^{prefix}\d+$"))
-        if bad.height:
-            row = bad.row(0, named=True)
-            raise InputError(
-                path,
-                f"expected a {level} code ({prefix}..), found {row[code_col]!r}",
-                line=row["_line"],
-                column=code_col,
-            )
-        parents.append(
-            frame.select(
-                pl.col(child_col).alias("code"),
-                pl.lit(year, pl.Int32).alias("year"),
-                pl.col(code_col).alias("parent_code"),
-                pl.lit(level).alias("parent_level"),
-            )
-        )
-        if name_col is None:
-            pairs = frame.select(pl.col(code_col).alias("code"), pl.lit(None, pl.String).alias("name")).unique()
-        else:
-            pairs = frame.select(pl.col(code_col).alias("code"), pl.col(name_col).alias("name")).unique()
-            clash = pairs.filter(pl.col("code").is_duplicated())
-            if clash.height:
-                code = clash["code"].sort()[0]
-                names = sorted(clash.filter(pl.col("code") == code)["name"].to_list())
-                raise InputError(path, f"{level} {code} has more than one name: {names}", column=name_col)
-        regions.append(pairs.select("code", pl.lit(year, pl.Int32).alias("year"), "name", pl.lit(level).alias("level")))
-    region_parents = pl.concat(parents).cast(REGION_PARENT)
-    region_frame = pl.concat(regions).sort("level", "code").cast(REGION)
-    return region_parents, region_frame
-
-
-# --- 70072NED -----------------------------------------------------------------------------------------------
-
-
-def parse_70072_2015(path: Path, ctx: ParseContext) -> ParseResult:
-    value_col = "TotaleBevolking_1"
-    division_cols = [c for pair in DIVISIONS_2015.values() for c in pair]
-    frame = _trim(read_csv(path, separator=";", required=["RegioS", "Perioden", value_col, *division_cols]))
-    require_unique(frame, ["RegioS", "Perioden"], path)
-    periods = set()
-    for code, line in frame.select("Perioden", "_line").unique("Perioden").iter_rows():
-        try:
-            start, kind = parse_cbs_period(code)
-        except ValueError as exc:
-            raise InputError(path, str(exc), line=line, column="Perioden") from exc
-        if kind != "year":
-            raise InputError(path, f"expected a yearly period, found {code!r}", line=line, column="Perioden")
-        periods.add(start.year)
-    if len(periods) != 1:
-        raise InputError(path, f"expected one year, found {sorted(periods)}", column="Perioden")
-    (year,) = periods
-    frame = frame.with_columns(numbers(frame, value_col, path).alias("_value"))
-    kept = frame.filter(
-        pl.col("_value").is_not_null()
-        & ((pl.col("RegioS") == LAND) | pl.col("RegioS").str.contains(r"^(PV\d{2}|GM\d{4})$"))
-    )
-    if kept.filter(pl.col("RegioS") == LAND).height != 1:
-        raise InputError(path, f"no population for {LAND}", column=value_col)
-    observations = _observations(kept["RegioS"].to_list(), kept["_value"].to_list(), year)
-    gemeenten = kept.filter(pl.col("RegioS").str.starts_with("GM"))
-    # No boundary file of this year to check completeness against; the gemeenten must add up to the country.
-    total = kept.filter(pl.col("RegioS") == LAND)["_value"][0]
-    if gemeenten["_value"].sum() != total:
-        raise InputError(
-            path,
-            f"the {gemeenten.height} gemeenten sum to {gemeenten['_value'].sum():.0f}, not the {LAND} total "
-            f"{total:.0f}; is the file truncated?",
-            column=value_col,
-        )
-    region_parents, regions = _divisions(gemeenten, "RegioS", DIVISIONS_2015, year, path)
-    # The untyped export has codes only, so it adds no gemeente regions: their 2015 names come from 82949NED
-    # (recipes/cbs_82949ned.toml) and the country row from the harmonise step (region names may not be empty).
-    return ParseResult(regions=regions, region_parents=region_parents, observations=observations)
 
 
 # --- 85984NED Kerncijfers wijken en buurten 2024 ----------------------------------------------------------
