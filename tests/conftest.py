@@ -26,6 +26,16 @@ def run_spec(spec, snapshot: Path, path: Path | None = None):
     return spec.parse(target, ParseContext(snapshot)).validate(target)
 
 
+def source_spec(snapshot: Path, source_id: str):
+    """The spec of a source as the build sees it: a parser's or a recipe's (also a CBS OData one)."""
+    from etl.sources import all_specs
+
+    for spec in all_specs(snapshot):
+        if spec.id == source_id:
+            return spec
+    raise KeyError(source_id)
+
+
 def spec_by_id(module, snapshot: Path, source_id: str):
     for spec in module.sources(snapshot):
         if spec.id == source_id:

@@ -14,7 +14,8 @@ import pytest
 
 from etl.errors import InputError
 from etl.parsers import cbs_live
-from tests.conftest import run_spec, spec_by_id
+from etl.sources import all_specs
+from tests.conftest import run_spec, source_spec
 from tests.odata_server import (
     ASYLUM_PERIODS,
     GEBIEDEN_GEMEENTEN,
@@ -44,8 +45,12 @@ def write(root: Path, path: str, content: dict | bytes) -> Path:
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Path:
-    """A snapshot folder holding the four live tables (as a fetch with --years 2016,2024 would leave it)."""
+def live(tmp_path: Path, snapshot: Path) -> Path:
+    """A snapshot folder holding the four live tables and the boundaries of their years (as a fetch with
+    --years 2016,2024 would leave it)."""
+    for level in ("gemeente", "provincie"):
+        for year in (2016, 2024):
+            write(tmp_path, f"geo/{level}_{year}.topojson", (snapshot / f"geo/{level}_{year}.topojson").read_bytes())
     tables = cbs_tables()
     write(
         tmp_path,
@@ -81,7 +86,8 @@ def test_no_live_folder_means_no_sources(snapshot):
 
 
 def test_sources_lists_present_files_with_manifest_provenance(live):
-    specs = {spec.id: spec for spec in cbs_live.sources(live)}
+    present = [spec for spec in all_specs(live) if spec.id.startswith("cbs_live_") and (live / spec.path).exists()]
+    specs = {spec.id: spec for spec in present}
     assert set(specs) == {"cbs_live_83102ned", "cbs_live_03759ned", "cbs_live_83287ned", "cbs_live_85755ned"}
     asylum = specs["cbs_live_83102ned"]
     assert asylum.retrieved_at.isoformat() == "2025-03-01T10:00:00+00:00"
@@ -92,7 +98,7 @@ def test_sources_lists_present_files_with_manifest_provenance(live):
 
 
 def test_asylum_requests_every_period_type(live):
-    observations = run_spec(spec_by_id(cbs_live, live, "cbs_live_83102ned"), live).observations
+    observations = run_spec(source_spec(live, "cbs_live_83102ned"), live).observations
     expected = asylum_expected()
     assert observations.height == 4 * len(ASYLUM_PERIODS) - 1  # nareizigers 2024MM03 is null and skipped
     assert set(observations["period_type"]) == {"year", "quarter", "month"}
@@ -106,7 +112,7 @@ def test_asylum_requests_every_period_type(live):
 
 
 def test_population_strips_padded_keys_and_keeps_gm_pv_nl(live):
-    observations = run_spec(spec_by_id(cbs_live, live, "cbs_live_03759ned"), live).observations
+    observations = run_spec(source_spec(live, "cbs_live_03759ned"), live).observations
     assert set(observations["region_code"]) == {"NL01", "PV20", "PV27", "GM0014", "GM0363"}  # no LD01/CR01
     assert set(observations["indicator_id"]) == {"bevolking"}
     row = observations.filter(region_code="PV20", region_year=2024).row(0, named=True)
@@ -117,7 +123,7 @@ def test_population_strips_padded_keys_and_keeps_gm_pv_nl(live):
 
 @pytest.mark.parametrize(("source_id", "year"), [("cbs_live_83287ned", 2016), ("cbs_live_85755ned", 2024)])
 def test_gebieden_finds_the_provincie_columns_of_each_year(live, source_id, year):
-    result = run_spec(spec_by_id(cbs_live, live, source_id), live)
+    result = run_spec(source_spec(live, source_id), live)
     gemeenten = result.regions.filter(level="gemeente")
     assert sorted(zip(gemeenten["code"], gemeenten["name"], strict=True)) == sorted(
         (g[0], g[1]) for g in GEBIEDEN_GEMEENTEN
@@ -145,7 +151,7 @@ def test_truncated_file_names_the_file(live):
     path = live / "live/cbs/83102NED_TypedDataSet.json"
     path.write_bytes(path.read_bytes()[:200])
     with pytest.raises(InputError, match="83102NED_TypedDataSet.json.*truncated JSON"):
-        run_spec(spec_by_id(cbs_live, live, "cbs_live_83102ned"), live)
+        run_spec(source_spec(live, "cbs_live_83102ned"), live)
 
 
 def test_rows_beyond_the_totals_are_refused(live):
@@ -153,8 +159,9 @@ def test_rows_beyond_the_totals_are_refused(live):
     data = json.loads(path.read_text())
     data["value"].append({**data["value"][0], "Nationaliteit": "NAT0001  "})
     path.write_text(json.dumps(data))
-    with pytest.raises(InputError, match=r"two rows for period .*value\[0\] and value\[5\]"):
-        run_spec(spec_by_id(cbs_live, live, "cbs_live_83102ned"), live)
+    message = r"value\[5\]: NL01 appears more than once for the same period \(rows \[0, 5\]\); the download should hold"
+    with pytest.raises(InputError, match=message):
+        run_spec(source_spec(live, "cbs_live_83102ned"), live)
 
 
 def test_bad_period_code_names_row_and_column(live):
@@ -163,17 +170,17 @@ def test_bad_period_code_names_row_and_column(live):
     data["value"][2]["Perioden"] = "2024XX01"
     path.write_text(json.dumps(data))
     with pytest.raises(InputError, match=r"column 'Perioden'.*value\[2\]") as caught:
-        run_spec(spec_by_id(cbs_live, live, "cbs_live_83102ned"), live)
+        run_spec(source_spec(live, "cbs_live_83102ned"), live)
     assert caught.value.file.endswith("83102NED_TypedDataSet.json")
 
 
 def test_text_where_a_number_belongs_names_row_and_column(live):
     path = live / "live/cbs/03759ned_TypedDataSet.json"
     data = json.loads(path.read_text())
-    data["value"][1]["BevolkingOp1Januari_1"] = "     42"  # an UntypedDataSet cell, not Typed
+    data["value"][1]["BevolkingOp1Januari_1"] = "veertig"
     path.write_text(json.dumps(data))
-    with pytest.raises(InputError, match=r"column 'BevolkingOp1Januari_1'.*value\[1\]: not a number"):
-        run_spec(spec_by_id(cbs_live, live, "cbs_live_03759ned"), live)
+    with pytest.raises(InputError, match=r"column 'BevolkingOp1Januari_1'.*value\[1\]: 'veertig' is not a number"):
+        run_spec(source_spec(live, "cbs_live_03759ned"), live)
 
 
 def test_missing_measure_is_named(live):
@@ -182,13 +189,13 @@ def test_missing_measure_is_named(live):
     del data["value"][0]["NareizigersPersonen_4"]
     path.write_text(json.dumps(data))
     with pytest.raises(InputError, match=r"value\[0\] lacks field\(s\) \['NareizigersPersonen_4'\]"):
-        run_spec(spec_by_id(cbs_live, live, "cbs_live_83102ned"), live)
+        run_spec(source_spec(live, "cbs_live_83102ned"), live)
 
 
 def test_gebieden_without_data_properties(live):
     (live / "live/cbs/85755NED_DataProperties.json").unlink()
     with pytest.raises(InputError, match="85755NED_DataProperties.json: missing"):
-        run_spec(spec_by_id(cbs_live, live, "cbs_live_85755ned"), live)
+        run_spec(source_spec(live, "cbs_live_85755ned"), live)
 
 
 def test_gebieden_without_a_provincie_group(live):
@@ -199,7 +206,7 @@ def test_gebieden_without_a_provincie_group(live):
             prop["Title"] = "Landsdelen"
     path.write_text(json.dumps(data))
     with pytest.raises(InputError, match=r"cannot find \['provincie_code', 'provincie_naam'\]"):
-        run_spec(spec_by_id(cbs_live, live, "cbs_live_85755ned"), live)
+        run_spec(source_spec(live, "cbs_live_85755ned"), live)
 
 
 def test_gebieden_with_a_blank_provincie_names_the_row(live):
@@ -208,7 +215,7 @@ def test_gebieden_with_a_blank_provincie_names_the_row(live):
     data["value"][1]["Code_34"] = "          "
     path.write_text(json.dumps(data))
     with pytest.raises(InputError, match=r"column 'Code_34'.*value\[1\]: expected a code"):
-        run_spec(spec_by_id(cbs_live, live, "cbs_live_83287ned"), live)
+        run_spec(source_spec(live, "cbs_live_83287ned"), live)
 
 
 def test_broken_manifest_is_named(live):

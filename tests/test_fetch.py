@@ -20,9 +20,8 @@ from etl.fetch.cli import parse_years
 from etl.fetch.http import HttpClient
 from etl.fetch.odata import ODataClient
 from etl.fetch.tables import total_key
-from etl.parsers import cbs_live
 from etl.sources import ParseContext
-from tests.conftest import run_spec, spec_by_id
+from tests.conftest import run_spec, source_spec
 from tests.odata_server import (
     ASYLUM_PERIODS,
     GEBIEDEN_GEMEENTEN,
@@ -125,14 +124,14 @@ def test_filters_use_the_total_keys_from_the_dimension_tables(server, tmp_path):
 def test_fetched_files_parse_into_the_expected_values(server, tmp_path):
     out = tmp_path / "out"
     run(server, out)
-    asylum = run_spec(spec_by_id(cbs_live, out, "cbs_live_83102ned"), out).observations
+    asylum = run_spec(source_spec(out, "cbs_live_83102ned"), out).observations
     expected = asylum_expected()
     assert asylum.height == 4 * len(ASYLUM_PERIODS) - 1  # one null (nareizigers 2024MM03) skipped
     row = asylum.filter(indicator_id="asielverzoeken_eerste", period_type="quarter").row(0, named=True)
     assert row["value"] == expected["2024KW01"]["EersteAsielverzoekenPersonen_2"]
     assert row["region_code"] == "NL01" and row["region_year"] == 2024
 
-    population = run_spec(spec_by_id(cbs_live, out, "cbs_live_03759ned"), out).observations
+    population = run_spec(source_spec(out, "cbs_live_03759ned"), out).observations
     values = {(r["region_code"], r["region_year"]): r["value"] for r in population.iter_rows(named=True)}
     wanted = {
         (key.strip(), int(period[:4])): value
@@ -141,10 +140,10 @@ def test_fetched_files_parse_into_the_expected_values(server, tmp_path):
     }
     assert values == wanted and ("GM0014", 2016) not in values
 
-    gebieden = run_spec(spec_by_id(cbs_live, out, "cbs_live_83287ned"), out)
+    gebieden = run_spec(source_spec(out, "cbs_live_83287ned"), out)
     parents = {(r["code"], r["parent_code"]) for r in gebieden.region_parents.iter_rows(named=True)}
     assert parents == {(g[0], g[2]) for g in GEBIEDEN_GEMEENTEN}
-    spec = spec_by_id(cbs_live, out, "cbs_live_85755ned")
+    spec = source_spec(out, "cbs_live_85755ned")
     assert spec.url.startswith(server.base_url) and spec.retrieved_at is not None and spec.required is False
 
 
@@ -373,7 +372,8 @@ def test_a_retired_table_is_replaced_by_its_successor_from_the_cbs_catalogue(ser
                WHERE o.indicator_id = 'asielverzoeken_eerste' AND o.period = DATE '2024-02-01'
                AND o.period_type = 'month'"""
         ).fetchone()
-    assert (value, source, table_id) == (expected, "cbs_live_85900ned", "85900NED")
+    # The recipe's source id stays; the table it read is the successor.
+    assert (value, source, table_id) == (expected, "cbs_live_83102ned", "85900NED")
     assert "Successor of 83102NED, which CBS no longer serves" in notes
 
 
@@ -392,3 +392,91 @@ def catalogue_entry_for_test(identifier: str) -> dict:
     from tests.odata_server import catalogue_entry
 
     return catalogue_entry(identifier, "Asielverzoeken en nareizigers; oud", "2020-01-01T00:00:00", "Stopgezet")
+
+
+USER_TABLE_RECIPE = """
+[source]
+id = "mijn_bevolking"
+publisher = "CBS"
+title = "Bevolking per gemeente (a table a user added)"
+licence = "CC BY 4.0"
+status = "official"
+
+[file]
+format = "cbs-odata"
+
+[odata]
+table = "85999NED"
+region_prefixes = ["GM"]
+only_fetched_years = true
+
+[regions]
+level = "gemeente"
+code_column = "RegioS"
+absent = "unknown"
+
+[period]
+column = "Perioden"
+
+[[values]]
+column = "BevolkingOp1Januari_1"
+indicator = "bevolking"
+whole = true
+"""
+
+
+def test_another_cbs_table_needs_only_a_recipe(server, tmp_path, monkeypatch):
+    """A user drops a recipe for a CBS table the project does not know into the added folder: the fetch offers
+    and downloads it (only its measure, totals of the other dimensions, gemeente rows, the years asked) and the
+    build reads it, with the table's provenance. No code changes."""
+    import duckdb
+
+    from etl.build import build
+    from etl.fetch.cli import parse_tables
+    from tests.odata_server import population_table
+
+    added = tmp_path / "added"
+    (added / "recipes").mkdir(parents=True)
+    (added / "recipes" / "mijn_bevolking.toml").write_text(USER_TABLE_RECIPE, encoding="utf-8")
+    monkeypatch.setenv("KETEN_ADDED", str(added))
+    server.tables["85999NED"] = population_table()
+    assert parse_tables("85999NED,geo") == ["85999NED", "geo"]
+    out = tmp_path / "out"
+    run(server, out, tables=["85999NED", "geo"])
+    (query,) = {q["$filter"] for q in server.queries("/ODataFeed/odata/85999NED/TypedDataSet")}
+    assert "startswith(RegioS,'GM')" in query and "Perioden eq '2024JJ00'" in query
+    stored = json.loads((out / "live/cbs/85999NED_TypedDataSet.json").read_text())["value"]
+    assert {row["RegioS"].strip() for row in stored} == {"GM0014", "GM0363"}
+    assert all("GemiddeldeBevolking_2" not in row for row in stored)  # only the recipe's measure
+
+    warehouse = tmp_path / "w.duckdb"
+    build(out, warehouse, tmp_path / "cache")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        figures = con.execute(
+            """SELECT region_code, region_year, value FROM observation
+               WHERE source_id = 'mijn_bevolking' AND status = 'official' ORDER BY 1, 2"""
+        ).fetchall()
+        table_id, url = con.execute("SELECT table_id, url FROM source WHERE id = 'mijn_bevolking'").fetchone()
+    expected = population_expected()
+    assert figures == [
+        (code, int(period[:4]), expected[(code, period)])
+        for code in ("GM0014", "GM0363")
+        for period in ("2016JJ00", "2024JJ00")
+        if expected[(code, period)] is not None
+    ]
+    assert table_id == "85999NED" and url.startswith(server.base_url)
+
+
+def test_a_recipe_whose_measure_the_table_lacks_stops_the_fetch_of_that_table(server, tmp_path, monkeypatch):
+    added = tmp_path / "added"
+    (added / "recipes").mkdir(parents=True)
+    recipe = USER_TABLE_RECIPE.replace("BevolkingOp1Januari_1", "BevolkingOp1Januari_9")
+    (added / "recipes" / "mijn_bevolking.toml").write_text(recipe, encoding="utf-8")
+    monkeypatch.setenv("KETEN_ADDED", str(added))
+    from tests.odata_server import population_table
+
+    server.tables["85999NED"] = population_table()
+    with pytest.raises(
+        FetchError, match=r"85999NED/DataProperties.*lacks what its recipe reads: 'BevolkingOp1Januari_9'"
+    ):
+        run(server, tmp_path / "out", tables=["85999NED"])

@@ -473,3 +473,17 @@ def test_a_division_code_named_two_ways_or_of_the_wrong_kind_stops_the_list(snap
     spec = spec_of(load(recipe_path), recipe_path)
     with pytest.raises(InputError, match=r"wrong\.csv, line 3, column 'ProvinciecodePV': expected a provincie code"):
         run_spec(spec, snapshot, tmp_path / "wrong.csv")
+
+
+def test_the_readmes_odata_example_is_the_population_recipes_table(tmp_path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n")[3].split("```", 1)[0]
+    path = tmp_path / "odata.toml"
+    header = '[source]\nid = "x"\npublisher = "CBS"\ntitle = "x"\nlicence = "CC BY 4.0"\nstatus = "official"\n\n'
+    values = (
+        '\n[period]\ncolumn = "Perioden"\n\n[[values]]\ncolumn = "BevolkingOp1Januari_1"\nindicator = "bevolking"\n'
+    )
+    path.write_text(header + block + values, encoding="utf-8")
+    project = load(REPO_RECIPES / "cbs_live_03759ned.toml")
+    mine = load(path)
+    assert mine.odata == project.odata and mine.regions == project.regions

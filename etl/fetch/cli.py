@@ -9,7 +9,7 @@ from pathlib import Path
 from etl.errors import InputError
 from etl.fetch.http import DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from etl.fetch.odata import DEFAULT_CBS_BASE
-from etl.fetch.run import DEFAULT_YEARS, TABLE_CHOICES, fetch
+from etl.fetch.run import DEFAULT_YEARS, fetch, table_choices
 from etl.fetch.tables import DEFAULT_GEO_BASE, MANIFEST
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data" / "snapshot"
@@ -34,10 +34,11 @@ def parse_years(text: str) -> list[int]:
 
 
 def parse_tables(text: str) -> list[str]:
+    choices = table_choices()
     chosen = [t.strip() for t in text.split(",") if t.strip()]
-    unknown = [t for t in chosen if t not in TABLE_CHOICES]
+    unknown = [t for t in chosen if t not in choices]
     if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"unknown table(s) {unknown}; choose from {','.join(TABLE_CHOICES)}")
+        raise argparse.ArgumentTypeError(f"unknown table(s) {unknown}; choose from {','.join(choices)}")
     return chosen
 
 
@@ -58,8 +59,9 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tables",
         type=parse_tables,
-        default=list(TABLE_CHOICES),
-        help=f"comma-separated subset of {','.join(TABLE_CHOICES)} (default all)",
+        default=None,
+        help="comma-separated subset of the CBS tables of the recipes (format cbs-odata), 'gebieden' (the code "
+        "lists of each year) and 'geo' (the boundaries); default all",
     )
     parser.add_argument(
         "--timeout",

@@ -2,8 +2,10 @@
 
 Layout under ``out`` (mirrors the stored snapshot, plus ``live/``):
 
-- ``live/cbs/83102NED_TypedDataSet.json``  asylum requests, totals of sex/age/nationality, every period
-- ``live/cbs/03759ned_TypedDataSet.json``  population on 1 January per gemeente/provincie/NL, the years asked
+- ``live/cbs/<table>_TypedDataSet.json``  every CBS OData recipe's table (``recipes/*.toml`` with
+  ``format = "cbs-odata"``: asylum requests 83102NED, population 03759ned, and any a user adds): its value
+  columns, the other category dimensions at their 'Totaal' category, optionally only some region codes and
+  only the years asked
 - ``live/cbs/<GebiedenId>_TypedDataSet.json`` "Gebieden in Nederland <year>", whole table
 - ``live/cbs/<table>_DataProperties.json`` and ``live/cbs/<table>_<Dimension>.json``: the metadata the
   filters were chosen from (and that the parsers read to find columns)
@@ -38,16 +40,10 @@ from etl.fetch.http import (
 from etl.fetch.odata import DEFAULT_CBS_BASE, ODataClient, ODataResult, any_of, eq, quote
 from etl.fetch.store import FetchedFile, Manifest, utc_now
 from etl.fetch.tables import (
-    ASYLUM_MEASURES,
-    ASYLUM_TABLE,
     DEFAULT_GEO_BASE,
     GEBIEDEN_TABLES,
     GEO_LEVELS,
     MANIFEST,
-    POPULATION_MEASURE_PREFIX,
-    POPULATION_REGION_PREFIXES,
-    POPULATION_TABLE,
-    SUCCESSOR_TITLES,
     cbs_file,
     dimensions,
     geo_file,
@@ -55,8 +51,39 @@ from etl.fetch.tables import (
     total_key,
 )
 
-TABLE_CHOICES = (ASYLUM_TABLE, POPULATION_TABLE, "gebieden", "geo")
 DEFAULT_YEARS = tuple(range(2016, 2027))
+
+
+@dataclass(frozen=True)
+class TableRequest:
+    """What to download of one CBS OData table, as its recipe says."""
+
+    table: str
+    measures: tuple[str, ...]
+    successor_title: str | None = None
+    region_prefixes: tuple[str, ...] = ()
+    only_fetched_years: bool = False
+
+
+def table_requests() -> dict[str, TableRequest]:
+    """table id -> request, from the CBS OData recipes (the project's and the user's)."""
+    from etl.recipes import odata_recipes  # not at import time: etl.recipes reads what the fetch stored
+
+    requests = {}
+    for recipe in odata_recipes():
+        spec = recipe.odata
+        requests[spec.table] = TableRequest(
+            spec.table,
+            tuple(dict.fromkeys(v.column for v in recipe.values)),
+            spec.successor_title,
+            tuple(spec.region_prefixes),
+            spec.only_fetched_years,
+        )
+    return requests
+
+
+def table_choices() -> tuple[str, ...]:
+    return (*table_requests(), "gebieden", "geo")
 
 
 class FetchFailed(InputError):
@@ -84,17 +111,19 @@ def fetch(
     cbs_base: str = DEFAULT_CBS_BASE,
     geo_base: str = DEFAULT_GEO_BASE,
     years: Iterable[int] = DEFAULT_YEARS,
-    tables: Iterable[str] = TABLE_CHOICES,
+    tables: Iterable[str] | None = None,  # None: every recipe's table, the code lists and the boundaries
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
     backoff: float = DEFAULT_BACKOFF,
 ) -> dict:
     """Download the chosen tables into ``out``; return the manifest document."""
     years = sorted(set(years))
-    tables = list(dict.fromkeys(tables))
-    unknown_tables = [t for t in tables if t not in TABLE_CHOICES]
+    requests = table_requests()
+    choices = (*requests, "gebieden", "geo")
+    tables = list(dict.fromkeys(choices if tables is None else tables))
+    unknown_tables = [t for t in tables if t not in choices]
     if unknown_tables:
-        raise ValueError(f"unknown table(s) {unknown_tables}; choose from {list(TABLE_CHOICES)}")
+        raise ValueError(f"unknown table(s) {unknown_tables}; choose from {list(choices)}")
     unknown_years = [y for y in years if y not in GEBIEDEN_TABLES]
     if "gebieden" in tables and unknown_years:
         raise ValueError(
@@ -105,7 +134,7 @@ def fetch(
     unreachable: set[str] = set()
     with HttpClient(timeout=timeout, retries=retries, backoff=backoff) as http:
         odata = ODataClient(http, cbs_base)
-        steps = plan(odata, http, geo_base, years, tables)
+        steps = plan(odata, http, geo_base, years, tables, requests)
         for step in progress.steps(steps, "fetch"):
             if step.host in unreachable:
                 failures.append((f"{step.name}: skipped because {step.host} could not be reached earlier", None))
@@ -123,13 +152,19 @@ def fetch(
     return manifest.document()
 
 
-def plan(odata: ODataClient, http: HttpClient, geo_base: str, years: list[int], tables: list[str]) -> list[Step]:
+def plan(
+    odata: ODataClient,
+    http: HttpClient,
+    geo_base: str,
+    years: list[int],
+    tables: list[str],
+    requests: dict[str, TableRequest],
+) -> list[Step]:
     cbs_host = urlsplit(odata.base).netloc
     steps: list[Step] = []
-    if ASYLUM_TABLE in tables:
-        steps.append(Step(ASYLUM_TABLE, cbs_host, lambda: fetch_asylum(odata)))
-    if POPULATION_TABLE in tables:
-        steps.append(Step(POPULATION_TABLE, cbs_host, lambda: fetch_population(odata, years)))
+    for table, request in requests.items():
+        if table in tables:
+            steps.append(Step(table, cbs_host, lambda r=request: fetch_table(odata, r, years)))
     if "gebieden" in tables:
         for year in years:
             table = GEBIEDEN_TABLES[year]
@@ -160,17 +195,16 @@ class Resolved:
     title: str | None = None
 
 
-def resolve(odata: ODataClient, table: str) -> tuple[Resolved, ODataResult]:
+def resolve(odata: ODataClient, table: str, hint: str | None) -> tuple[Resolved, ODataResult]:
     """``table`` and its DataProperties; when CBS no longer serves it (HTTP 404), its successor: the newest table
-    in the CBS catalogue whose title contains ``SUCCESSOR_TITLES[table]`` (not marked 'Stopgezet') and that
-    answers. The measures are then checked by the step as for the original table."""
+    in the CBS catalogue whose title contains ``hint`` (not marked 'Stopgezet') and that answers. The measures
+    are then checked by the step as for the original table."""
     try:
         return Resolved(table), odata.data_properties(table)
     except FetchError as exc:
-        if not exc.detail.startswith("HTTP 404") or table not in SUCCESSOR_TITLES:
+        if not exc.detail.startswith("HTTP 404") or not hint:
             raise
         gone = exc
-    hint = SUCCESSOR_TITLES[table]
     entries = [
         entry
         for entry in odata.catalogue(hint)
@@ -217,39 +251,28 @@ def _require_rows(result: ODataResult) -> ODataResult:
     return result
 
 
-def fetch_asylum(odata: ODataClient) -> list[FetchedFile]:
-    """83102NED: the four measures for all nationalities, sexes and ages together, every period."""
-    resolved, properties = resolve(odata, ASYLUM_TABLE)
-    table = resolved.table
-    categories, _geo, time = dimensions(properties.rows)
-    missing = [m for m in ASYLUM_MEASURES if m not in topic_keys(properties.rows)]
-    if missing or time is None:
-        raise FetchError(
-            properties.urls[0],
-            f"expected measures {list(ASYLUM_MEASURES)} and a time dimension; missing {missing or [time]}",
-        )
-    dims, clauses = _totals(odata, table, categories)
-    data = odata.typed_dataset(
-        table, filter=" and ".join(clauses) or None, select=["ID", *categories, time, *ASYLUM_MEASURES]
-    )
-    return _files(properties, *dims, _require_rows(data), resolved=resolved)
-
-
-def fetch_population(odata: ODataClient, years: list[int]) -> list[FetchedFile]:
-    """03759ned: population on 1 January, totals of the other dimensions, GM/PV/NL rows, the years asked."""
-    resolved, properties = resolve(odata, POPULATION_TABLE)
+def fetch_table(odata: ODataClient, request: TableRequest, years: list[int]) -> list[FetchedFile]:
+    """One recipe's table: its measures, every other category dimension at its 'Totaal', the region codes and
+    years the recipe limits it to; with the DataProperties and dimension lists the filter was chosen from."""
+    resolved, properties = resolve(odata, request.table, request.successor_title)
     table = resolved.table
     categories, geo, time = dimensions(properties.rows)
-    measures = [k for k in topic_keys(properties.rows) if k.startswith(POPULATION_MEASURE_PREFIX)]
-    if geo is None or time is None or len(measures) != 1:
+    missing = [m for m in request.measures if m not in topic_keys(properties.rows)]
+    needs = [("a region dimension", geo is None and bool(request.region_prefixes))]
+    needs.append(("a time dimension", time is None and request.only_fetched_years))
+    lacking = [what for what, lacks in needs if lacks]
+    if missing or lacking:
         raise FetchError(
             properties.urls[0],
-            f"expected a region and a time dimension and one {POPULATION_MEASURE_PREFIX}* measure; found {measures}",
+            f"table {table} lacks what its recipe reads: {', '.join([*(repr(m) for m in missing), *lacking])}",
         )
     dims, clauses = _totals(odata, table, categories)
-    clauses.append(any_of([f"startswith({geo},{quote(prefix)})" for prefix in POPULATION_REGION_PREFIXES]))
-    clauses.append(any_of([eq(time, f"{year}JJ00") for year in years]))
-    data = odata.typed_dataset(table, filter=" and ".join(clauses), select=["ID", *categories, geo, time, measures[0]])
+    if request.region_prefixes:
+        clauses.append(any_of([f"startswith({geo},{quote(prefix)})" for prefix in request.region_prefixes]))
+    if request.only_fetched_years:
+        clauses.append(any_of([eq(time, f"{year}JJ00") for year in years]))
+    select = ["ID", *categories, *filter(None, [geo, time]), *request.measures]
+    data = odata.typed_dataset(table, filter=" and ".join(clauses) or None, select=select)
     return _files(properties, *dims, _require_rows(data), resolved=resolved)
 
 

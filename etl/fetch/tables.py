@@ -1,26 +1,10 @@
-"""Which CBS tables the live fetch reads, where their files go, and how the download filters are chosen.
+"""Where the live fetch puts its files, the "Gebieden in Nederland" ids per year, and how download filters are
+chosen from a table's metadata. The other CBS tables it reads are named by recipes (``format = "cbs-odata"``).
 
 Plain constants and pure functions (no network), so the parsers can import the same names and ids.
 """
 
 from __future__ import annotations
-
-ASYLUM_TABLE = "83102NED"  # Asielverzoeken en nareizigers; nationaliteit, geslacht en leeftijd
-ASYLUM_MEASURES = (
-    "TotaalAsielverzoeken_1",
-    "EersteAsielverzoekenPersonen_2",
-    "VolgendeAsielverzoeken_3",
-    "NareizigersPersonen_4",
-)
-POPULATION_TABLE = "03759ned"  # Bevolking op 1 januari en gemiddelde; geslacht, leeftijd en regio
-# When CBS retires one of these tables (its id answers 404), the fetch looks for a successor in the CBS catalogue
-# among the tables whose title contains this text, newest first, and takes the first that has the measures.
-SUCCESSOR_TITLES = {
-    ASYLUM_TABLE: "Asielverzoeken en nareizigers",
-    POPULATION_TABLE: "Bevolking op 1 januari",
-}
-POPULATION_MEASURE_PREFIX = "BevolkingOp1Januari_"
-POPULATION_REGION_PREFIXES = ("GM", "PV", "NL")
 
 # "Gebieden in Nederland <year>", ids as listed in shared/data/stats/SOURCES.md ("seen in public code").
 GEBIEDEN_TABLES: dict[int, str] = {

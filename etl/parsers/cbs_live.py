@@ -1,114 +1,55 @@
-"""CBS tables downloaded by ``etl fetch`` (OData v3 TypedDataSet JSON under ``live/cbs/``).
+"""CBS "Gebieden in Nederland <year>" downloaded by ``etl fetch`` (OData v3 TypedDataSet JSON under ``live/cbs/``):
+the gemeenten and provincies of that year with their names, gemeente -> provincie.
 
-- 83102NED: asylum requests and nareizigers, NL, every month/quarter/year -> four indicators
-- 03759ned: population on 1 January per gemeente, provincie and NL -> ``bevolking``
-- Gebieden in Nederland <year>: gemeenten and provincies of that year with names, gemeente -> provincie
-
-Keys arrive space-padded (``'GM0363    '``) and are stripped here, not in the stored file. Empty
-(null) cells are skipped. Provenance (URL, retrieval time) comes from ``live/manifest.json``.
+Kept as code because the columns are found through the table's DataProperties (the topic groups 'Codes en namen
+van gemeenten' and 'Provincies'), whose keys differ per year. The other live tables (asylum requests 83102NED,
+population 03759ned) are recipes (``recipes/cbs_live_*.toml``). Keys arrive space-padded (``'GM0363    '``) and
+are stripped here, not in the stored file. Provenance (URL, retrieval time) comes from ``live/manifest.json``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 
 import polars as pl
 
-from contract.periods import parse_cbs_period
 from etl.errors import InputError
-from etl.fetch.tables import (
-    ASYLUM_MEASURES,
-    ASYLUM_TABLE,
-    GEBIEDEN_GEMEENTE_GROUP,
-    GEBIEDEN_PROVINCIE_GROUP,
-    GEBIEDEN_TABLES,
-    MANIFEST,
-    POPULATION_MEASURE_PREFIX,
-    POPULATION_REGION_PREFIXES,
-    POPULATION_TABLE,
-    cbs_file,
-)
-from etl.model import OBSERVATION, REGION, REGION_PARENT, ParseResult
+from etl.fetch.stored import read_manifest, stored_table
+from etl.fetch.tables import GEBIEDEN_GEMEENTE_GROUP, GEBIEDEN_PROVINCIE_GROUP, GEBIEDEN_TABLES
+from etl.model import REGION, REGION_PARENT, ParseResult
 from etl.readers import read_json
 from etl.sources import ParseContext, SourceSpec
-
-ASYLUM_INDICATORS = dict(
-    zip(
-        ASYLUM_MEASURES,
-        ("asielverzoeken_totaal", "asielverzoeken_eerste", "asielverzoeken_volgende", "nareizigers"),
-        strict=True,
-    )
-)
-FEED_URL = "https://opendata.cbs.nl/ODataFeed/odata/{table}"
-LIVE_NOTE = "Live download (OData v3 ODataFeed, TypedDataSet); pages joined into one JSON document when paged."
 
 
 def sources(snapshot: Path) -> list[SourceSpec]:
     if not (snapshot / "live" / "cbs").is_dir():
         return []
-    manifest = _manifest(snapshot)
-    candidates = [
-        (ASYLUM_TABLE, "Asielverzoeken en nareizigers; nationaliteit, geslacht en leeftijd", None, parse_83102),
-        (POPULATION_TABLE, "Bevolking op 1 januari en gemiddelde; geslacht, leeftijd en regio", None, parse_03759),
-    ]
-    for year, table in GEBIEDEN_TABLES.items():
-        candidates.append(
-            (table, f"Gebieden in Nederland {year}", date(year, 1, 1), partial(parse_gebieden, year=year, table=table))
-        )
+    manifest = read_manifest(snapshot)
     specs = []
-    for table, title, reference_date, parse in candidates:
-        path = cbs_file(table, "TypedDataSet")
-        note = ""
-        successor = _successor(manifest, table)
-        if successor is not None:
-            # CBS retired the table; the fetch found its successor in the catalogue and stored that one.
-            path, retired = successor["path"], table
-            table, title = successor["table_id"], successor.get("title") or title
-            note = f" Successor of {retired}, which CBS no longer serves; found by title in the CBS catalogue."
-        if not (snapshot / path).exists():
+    for year, table in GEBIEDEN_TABLES.items():
+        stored = stored_table(manifest, table)
+        if not (snapshot / stored.path).exists():
             continue
-        entry = manifest.get(path, {})
-        urls = entry.get("urls") or [FEED_URL.format(table=table)]
-        retrieved = entry.get("retrieved_at")
         specs.append(
             SourceSpec(
-                id=f"cbs_live_{table.lower()}",
-                path=path,
+                id=f"cbs_live_{stored.table_id.lower()}",
+                path=stored.path,
                 publisher="CBS",
-                title=title,
-                table_id=table,
-                url=urls[0],
+                title=stored.title or f"Gebieden in Nederland {year}",
+                table_id=stored.table_id,
+                url=stored.urls[0],
                 licence="CC BY 4.0",
-                reference_date=reference_date,
+                reference_date=date(year, 1, 1),
                 status="official",
-                parse=parse,
-                notes=LIVE_NOTE + (f" {len(urls)} pages." if len(urls) > 1 else "") + note,
+                parse=partial(parse_gebieden, year=year, table=stored.table_id),
+                notes=stored.note,
                 required=False,
-                retrieved_at=datetime.fromisoformat(retrieved) if retrieved else None,
+                retrieved_at=stored.retrieved_at,
             )
         )
     return specs
-
-
-def _successor(manifest: dict[str, dict], table: str) -> dict | None:
-    """The manifest entry of the data a fetch stored in place of ``table``, if CBS retired it."""
-    for entry in manifest.values():
-        if entry.get("replaces") == table and entry["path"].endswith("_TypedDataSet.json"):
-            return entry
-    return None
-
-
-def _manifest(snapshot: Path) -> dict[str, dict]:
-    path = snapshot / MANIFEST
-    if not path.exists():
-        return {}
-    document = read_json(path)
-    files = document.get("files") if isinstance(document, dict) else None
-    if not isinstance(files, list) or not all(isinstance(f, dict) and "path" in f for f in files):
-        raise InputError(path, "not a fetch manifest (expected {'files': [{'path': ...}, ...]})")
-    return {entry["path"]: entry for entry in files}
 
 
 # --- reading OData JSON ----------------------------------------------------------------------------
@@ -137,73 +78,12 @@ def _key(path: Path, rows: list[dict], index: int, column: str) -> str:
     return value.strip()
 
 
-def _number(path: Path, rows: list[dict], index: int, column: str) -> float | None:
-    value = rows[index].get(column)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(path, f"value[{index}]: not a number: {value!r}", column=column)
-    return float(value)
-
-
-def _period(path: Path, rows: list[dict], index: int) -> tuple[date, str]:
-    code = _key(path, rows, index, "Perioden")
-    try:
-        return parse_cbs_period(code)
-    except ValueError as exc:
-        raise InputError(path, f"value[{index}]: {exc}", column="Perioden") from exc
-
-
 def _unique(path: Path, keys: list[tuple], what: str, hint: str = "") -> None:
     first: dict[tuple, int] = {}
     for index, key in enumerate(keys):
         if key in first:
             raise InputError(path, f"two rows for {what} {key} (value[{first[key]}] and value[{index}]){hint}")
         first[key] = index
-
-
-TOTALS_HINT = "; the download should hold only the totals of the other dimensions"
-
-
-# --- 83102NED --------------------------------------------------------------------------------------
-
-
-def parse_83102(path: Path, ctx: ParseContext) -> ParseResult:
-    rows = _rows(path, ["Perioden", *ASYLUM_MEASURES])
-    periods = [_period(path, rows, i) for i in range(len(rows))]
-    _unique(path, periods, "period", TOTALS_HINT)
-    records = []
-    for index, (start, kind) in enumerate(periods):
-        for measure, indicator in ASYLUM_INDICATORS.items():
-            value = _number(path, rows, index, measure)
-            if value is not None:
-                records.append((indicator, "NL01", start.year, start, kind, value, "official"))
-    return ParseResult(observations=pl.DataFrame(records, schema=OBSERVATION, orient="row"))
-
-
-# --- 03759ned --------------------------------------------------------------------------------------
-
-
-def parse_03759(path: Path, ctx: ParseContext) -> ParseResult:
-    rows = _rows(path, ["RegioS", "Perioden"])
-    measures = sorted({k for row in rows for k in row if k.startswith(POPULATION_MEASURE_PREFIX)})
-    if len(measures) != 1:
-        raise InputError(path, f"expected one {POPULATION_MEASURE_PREFIX}* field, found {measures}")
-    measure = measures[0]
-    records, keys = [], []
-    for index in range(len(rows)):
-        code = _key(path, rows, index, "RegioS")
-        if not code.startswith(POPULATION_REGION_PREFIXES):
-            continue
-        start, kind = _period(path, rows, index)
-        if kind != "year":
-            raise InputError(path, f"value[{index}]: population on 1 January needs a year period", column="Perioden")
-        keys.append((code, start.year))
-        value = _number(path, rows, index, measure)
-        if value is not None:
-            records.append(("bevolking", code, start.year, start, kind, value, "official"))
-    _unique(path, keys, "region and year", TOTALS_HINT)
-    return ParseResult(observations=pl.DataFrame(records, schema=OBSERVATION, orient="row"))
 
 
 # --- Gebieden in Nederland -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from etl.fetch.stored import read_manifest, stored_table
 from etl.recipes.model import Recipe, load
 from etl.sources import ParseContext, SourceSpec
 
@@ -26,34 +27,61 @@ def added_folder() -> Path:
     return Path(os.environ.get("KETEN_ADDED", REPO / "data" / "added")).resolve()
 
 
+def recipe_paths() -> list[tuple[Path, Path | None]]:
+    """(recipe file, folder its own file lies in): the project's (files in the snapshot: None) and the user's."""
+    added = added_folder()
+    own = [(path, None) for path in sorted(REPO_RECIPES.glob("*.toml"))]
+    return own + [(path, added) for path in sorted((added / "recipes").glob("*.toml"))]
+
+
 def recipe_specs(snapshot: Path) -> list[SourceSpec]:
     """The project's recipes (files in the snapshot) and the user's added ones (files in the added folder,
-    given as absolute paths, which the build reads as they are)."""
-    own = [spec_of(load(path), path) for path in sorted(REPO_RECIPES.glob("*.toml"))]
-    added = added_folder()
-    users = [spec_of(load(path), path, added) for path in sorted((added / "recipes").glob("*.toml"))]
-    return own + users
+    given as absolute paths, which the build reads as they are). A CBS OData recipe's data is wherever
+    ``etl fetch`` stored it in the snapshot (its manifest says, also when CBS retired the table)."""
+    manifest = read_manifest(snapshot)
+    return [spec_of(load(path), path, root, manifest) for path, root in recipe_paths()]
 
 
-def spec_of(recipe: Recipe, path: Path, root: Path | None = None) -> SourceSpec:
+def odata_recipes() -> list[Recipe]:
+    """The recipes of CBS OData tables: what ``etl fetch`` downloads besides the boundaries and code lists."""
+    recipes = [load(path) for path, _ in recipe_paths()]
+    return [recipe for recipe in recipes if recipe.odata is not None]
+
+
+def spec_of(recipe: Recipe, path: Path, root: Path | None = None, manifest: dict | None = None) -> SourceSpec:
     source = recipe.source
-    return SourceSpec(
+    common = dict(
         id=source.id,
-        path=str(root / recipe.file.path) if root else recipe.file.path,
         publisher=source.publisher,
-        title=source.title,
-        table_id=source.table_id,
-        url=source.url,
         licence=source.licence,
         reference_date=source.reference_date,
         status=source.status,
         parse=functools.partial(_parse, recipe),
-        notes=source.notes,
-        # As required as a parser's file: a snapshot folder filled by `etl fetch` alone is exempt (etl/build.py).
-        required=True,
         rank=source.priority,
         recipe_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         absent=recipe.regions.absent,
+    )
+    if recipe.odata is not None:
+        stored = stored_table(manifest or {}, recipe.odata.table)
+        return SourceSpec(
+            **common,
+            path=stored.path,
+            title=stored.title or source.title,
+            table_id=stored.table_id,
+            url=stored.urls[0],
+            notes=" ".join(filter(None, [source.notes, stored.note])),
+            required=False,  # there only after a fetch
+            retrieved_at=stored.retrieved_at,
+        )
+    return SourceSpec(
+        **common,
+        path=str(root / recipe.file.path) if root else recipe.file.path,
+        title=source.title,
+        table_id=source.table_id,
+        url=source.url,
+        notes=source.notes,
+        # As required as a parser's file: a snapshot folder filled by `etl fetch` alone is exempt (etl/build.py).
+        required=True,
     )
 
 

@@ -52,6 +52,10 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
     if recipe.regions.skip:  # rows of other divisions in the same code column
         code = pl.col(recipe.regions.code_column).str.strip_chars().str.to_uppercase()
         table = table.filter(~pl.any_horizontal(code.str.starts_with(p.upper()) for p in recipe.regions.skip))
+    if recipe.odata and recipe.odata.region_prefixes:  # what the fetch asked for, also if a server sent more
+        code = pl.col(recipe.regions.code_column).str.strip_chars().str.to_uppercase()
+        prefixes = recipe.odata.region_prefixes
+        table = table.filter(pl.any_horizontal(code.str.starts_with(p.upper()) for p in prefixes))
 
     numbers = {column: _numbers(table, column, recipe, error) for column in _numeric_columns(recipe)}
     if recipe.values:
@@ -84,7 +88,10 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
         long = pl.concat(frames, how="vertical").join(
             pl.DataFrame({ROW: table[ROW], "region_code": codes, "region_year": years}), on=ROW
         )
-        _no_duplicates(long, error)
+        # A CBS table has a row per category of every other dimension: twice the same region and period means
+        # the download holds more than the totals.
+        hint = "; the download should hold only the totals of the other dimensions" if recipe.odata else ""
+        _no_duplicates(long, error, hint)
         if recipe.regions.adds_up:
             _check_adds_up(long, recipe.regions.level, error)
         observations = long.drop_nulls("value").select(
@@ -230,6 +237,8 @@ def _check_count(codes: list[str], years: list[int], recipe: Recipe, error) -> N
 
 def _codes_of_level(table, recipe: Recipe, level: str, index: list[int], cells, years, ctx: ParseContext, error):
     """(row index, code) for the rows of one level, year by year."""
+    if level == "land":
+        return [(i, "NL01") for i in index]  # one country, no boundaries needed
     regions = recipe.regions
     column = regions.code_column or regions.name_column
     rows = table[ROW].to_list()
@@ -342,7 +351,7 @@ def _check(table: pl.DataFrame, numbers: dict[str, pl.Series], check, error) -> 
         raise error(f"value {actual[i]:g} does not equal {rule} = {expected[i]:g}", table[ROW][i], check.column)
 
 
-def _no_duplicates(long: pl.DataFrame, error) -> None:
+def _no_duplicates(long: pl.DataFrame, error, hint: str = "") -> None:
     key = ["indicator_id", "region_code", "region_year", "period", "period_type"]
     dupes = long.filter(long.select(key).is_duplicated()).sort(ROW)
     if dupes.height:
@@ -350,7 +359,7 @@ def _no_duplicates(long: pl.DataFrame, error) -> None:
         same = dupes.filter(pl.all_horizontal(pl.col(k) == first[k] for k in key))
         rows = same[ROW].to_list()
         raise error(
-            f"{first['region_code']} appears more than once for the same period (rows {rows})",
+            f"{first['region_code']} appears more than once for the same period (rows {rows}){hint}",
             rows[-1],
             first["_column"],
         )
