@@ -123,6 +123,23 @@ def read_json(path: Path) -> object:
         raise InputError(path, f"invalid or truncated JSON ({exc.msg}, char {exc.pos})", line=exc.lineno) from exc
 
 
+def read_odata_records(path: Path, required: list[str]) -> list[dict]:
+    """The records of an OData JSON document (``{"value": [...]}``), each holding the ``required`` fields."""
+    document = read_json(path)
+    if not isinstance(document, dict) or not isinstance(document.get("value"), list):
+        raise InputError(path, "not an OData JSON document (no 'value' list)")
+    records = document["value"]
+    if not records:
+        raise InputError(path, "the OData document has no rows")
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise InputError(path, f"value[{index}] is not a record")
+        missing = [c for c in required if c not in record]
+        if missing:
+            raise InputError(path, f"value[{index}] lacks field(s) {missing}; has {sorted(record)}", column=missing[0])
+    return records
+
+
 def require_unique(frame: pl.DataFrame, key: list[str], path: Path) -> None:
     """Fail on the first duplicate key, naming both lines."""
     dupes = frame.filter(frame.select(key).is_duplicated()).sort("_line")

@@ -19,7 +19,7 @@ from etl.errors import InputError
 from etl.fetch.stored import read_manifest, stored_table
 from etl.fetch.tables import GEBIEDEN_GEMEENTE_GROUP, GEBIEDEN_PROVINCIE_GROUP, GEBIEDEN_TABLES
 from etl.model import REGION, REGION_PARENT, ParseResult
-from etl.readers import read_json
+from etl.readers import read_odata_records
 from etl.sources import ParseContext, SourceSpec
 
 
@@ -53,22 +53,6 @@ def sources(snapshot: Path) -> list[SourceSpec]:
 
 
 # --- reading OData JSON ----------------------------------------------------------------------------
-
-
-def _rows(path: Path, required: list[str]) -> list[dict]:
-    document = read_json(path)
-    if not isinstance(document, dict) or not isinstance(document.get("value"), list):
-        raise InputError(path, "not an OData JSON document (no 'value' list)")
-    rows = document["value"]
-    if not rows:
-        raise InputError(path, "the OData document has no rows")
-    for index, row in enumerate(rows):
-        if not isinstance(row, dict):
-            raise InputError(path, f"value[{index}] is not a record")
-        missing = [c for c in required if c not in row]
-        if missing:
-            raise InputError(path, f"value[{index}] lacks field(s) {missing}; has {sorted(row)}", column=missing[0])
-    return rows
 
 
 def _key(path: Path, rows: list[dict], index: int, column: str) -> str:
@@ -124,8 +108,8 @@ def parse_gebieden(path: Path, ctx: ParseContext, *, year: int, table: str) -> P
     properties_path = ctx.dependency(properties_rel)
     if not properties_path.exists():
         raise InputError(properties_path, f"missing; needed to find the provincie columns of {path.name}")
-    columns = gebieden_columns(_rows(properties_path, []), properties_path)
-    rows = _rows(path, list(columns.values()))
+    columns = gebieden_columns(read_odata_records(properties_path, []), properties_path)
+    rows = read_odata_records(path, list(columns.values()))
     gemeenten, provincies, parents = [], {}, []
     for index in range(len(rows)):
         code = _key(path, rows, index, columns["gemeente_code"])

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.errors import InputError
-from etl.readers import read_json, read_text
+from etl.readers import read_odata_records, read_text
 from etl.recipes.model import FileFormat
 
 ROW = "_row"  # the 1-based row number of each record in the file (a spreadsheet's row, a CSV's line)
@@ -66,20 +66,8 @@ def read_table(path: Path, fmt: FileFormat, needed: list[str]) -> pl.DataFrame:
 def _odata(path: Path, needed: list[str]) -> pl.DataFrame:
     """The records of an OData JSON document (``{"value": [...]}``) as text cells; ``ROW`` is each record's index
     in ``value``. CBS pads keys with spaces (stripped later, where codes are read); null is an empty cell."""
-    document = read_json(path)
-    if not isinstance(document, dict) or not isinstance(document.get("value"), list):
-        raise InputError(path, "not an OData JSON document (no 'value' list)")
-    records = document["value"]
-    if not records:
-        raise InputError(path, "the OData document has no rows")
-    cells = []
-    for index, record in enumerate(records):
-        if not isinstance(record, dict):
-            raise InputError(path, f"value[{index}] is not a record")
-        missing = [c for c in needed if c not in record]
-        if missing:
-            raise InputError(path, f"value[{index}] lacks field(s) {missing}; has {sorted(record)}", column=missing[0])
-        cells.append([_text(record[c]) for c in needed])
+    records = read_odata_records(path, needed)
+    cells = [[_text(record[c]) for c in needed] for record in records]
     frame = pl.DataFrame(cells, schema={c: pl.String for c in needed}, orient="row")
     return frame.with_columns(
         pl.Series(ROW, range(len(records)), dtype=pl.Int64), pl.lit(None, dtype=pl.String).alias("_sheet")
