@@ -33,6 +33,12 @@ def add(file: Path, recipe_path: Path, snapshot: Path | None = None, out: Path =
         raise InputError(file, "file not found")
     recipe = load(recipe_path)
     added = added_folder()
+    if recipe.odata is not None:
+        raise InputError(
+            recipe_path,
+            f"reads CBS table {recipe.odata.table} online, not a file: put the recipe in {added / 'recipes'} and "
+            f"run `python -m etl fetch --tables {recipe.odata.table}`",
+        )
     target = added / recipe.file.path
     recipe_target = added / "recipes" / f"{recipe.source.id}.toml"
     if target.resolve() == file.resolve():

@@ -39,38 +39,36 @@ def read_csv(
     separator: str,
     required: Iterable[str],
     encoding: str = "utf-8-sig",
-    skip_lines: int = 0,
     drop_trailing: Iterable[str] = (),
 ) -> pl.DataFrame:
     """Read a delimited file as text columns, with a ``_line`` column holding each row's line number.
 
-    ``skip_lines`` skips title lines above the header; ``drop_trailing`` drops footer rows whose first
-    cell starts with one of these strings (CBS exports end with a "Bron: CBS" line).
+    ``drop_trailing`` drops footer rows whose first cell starts with one of these strings (CBS exports end
+    with a "Bron: CBS" line).
     """
     text = read_text(path, encoding)
     lines = text.splitlines()
-    if len(lines) <= skip_lines:
+    if not lines:
         raise InputError(path, "file has no header line")
-    header_line = lines[skip_lines]
+    header_line = lines[0]
     if separator not in header_line:
         other = next((s for s in (";", ",", "\t") if s != separator and s in header_line), None)
         hint = f"; the header looks {other!r}-separated" if other else ""
-        raise InputError(path, f"expected {separator!r}-separated columns, found one column{hint}", line=skip_lines + 1)
+        raise InputError(path, f"expected {separator!r}-separated columns, found one column{hint}", line=1)
     reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=True)
     try:
         rows = list(reader)
     except csv.Error as exc:
         raise InputError(path, f"malformed CSV ({exc}); is the file truncated?", line=reader.line_num) from exc
-    rows = rows[skip_lines:]
     header = [h.strip() for h in rows[0]]
     required = list(required)
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(path, f"missing column(s) {missing}; found {header}", line=skip_lines + 1)
+        raise InputError(path, f"missing column(s) {missing}; found {header}", line=1)
     footer = tuple(drop_trailing)
     data: list[list[str]] = []
     line_numbers: list[int] = []
-    for offset, row in enumerate(rows[1:], start=skip_lines + 2):
+    for offset, row in enumerate(rows[1:], start=2):
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if footer and row[0].strip().startswith(footer):

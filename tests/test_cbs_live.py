@@ -222,3 +222,11 @@ def test_broken_manifest_is_named(live):
     write(live, "live/manifest.json", b'{"files": [')
     with pytest.raises(InputError, match="manifest.json.*truncated JSON"):
         cbs_live.sources(live)
+
+
+def test_population_of_a_year_without_provincie_boundaries_checks_provincies_by_the_nearest_year(live):
+    """The boundary host may not have a year's provincies yet (the snapshot has gemeente_2026 but no
+    provincie_2026): the twelve provincies are the same, so the nearest year's boundaries check them."""
+    (live / "geo/provincie_2024.topojson").unlink()
+    observations = run_spec(source_spec(live, "cbs_live_03759ned"), live).observations
+    assert set(observations.filter(region_year=2024)["region_code"]) == {"NL01", "PV20", "PV27", "GM0014", "GM0363"}

@@ -552,3 +552,30 @@ def test_70072_2015_gemeenten_must_add_up_to_the_country(snapshot: Path, tmp_pat
         parse(snapshot, "cbs_70072ned_2015", path)
     assert "the 393 gemeenten add up to 16900727, not the country's 16900726 (2015-01-01)" in str(err.value)
     assert err.value.column == "TotaleBevolking_1"
+
+
+def test_70072_2015_without_its_country_row_cannot_add_up(snapshot: Path, tmp_path: Path) -> None:
+    def drop_country(raw: bytes) -> bytes:
+        return b"\n".join(line for line in raw.split(b"\n") if b'"NL01  "' not in line)
+
+    path = broken_copy(snapshot, tmp_path, PATH_70072_2015, drop_country)
+    with pytest.raises(InputError, match=r"no figure for the Netherlands \(2015-01-01\) to check that the gemeenten"):
+        parse(snapshot, "cbs_70072ned_2015", path)
+
+
+def test_70072_2015_provincie_codes_are_checked_without_2015_boundaries(snapshot: Path, tmp_path: Path) -> None:
+    """The provincies have not changed since 1986: a 2015 provincie row is checked against the nearest year."""
+    path = broken_copy(snapshot, tmp_path, PATH_70072_2015, lambda b: b.replace(b'"PV20  "', b'"PV99  "', 1))
+    with pytest.raises(InputError, match=r"column 'RegioS': PV99 is not a provincie of 2015"):
+        parse(snapshot, "cbs_70072ned_2015", path)
+
+
+def test_84721_a_gemeente_listed_twice_with_two_provincies(snapshot: Path, tmp_path: Path) -> None:
+    def twice(raw: bytes) -> bytes:
+        lines = raw.split(b"\n")
+        row = next(line for line in lines if b'"GM1680"' in line)
+        return b"\n".join([lines[0], row, row.replace(b'"PV22"', b'"PV27"'), *lines[1:]])
+
+    path = broken_copy(snapshot, tmp_path, PATH_84721_2020, twice)
+    with pytest.raises(InputError, match=r"GM1680 appears more than once \(rows \[2, 3, 4\]\)"):
+        parse(snapshot, "cbs_84721ned_2020", path)

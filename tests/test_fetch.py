@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from etl.errors import InputError
 from etl.fetch import FetchError, FetchFailed, fetch, main
 from etl.fetch.cli import parse_years
 from etl.fetch.http import HttpClient
 from etl.fetch.odata import ODataClient
 from etl.fetch.tables import total_key
+from etl.recipes import REPO_RECIPES
 from etl.sources import ParseContext
 from tests.conftest import run_spec, source_spec
 from tests.odata_server import (
@@ -480,3 +482,52 @@ def test_a_recipe_whose_measure_the_table_lacks_stops_the_fetch_of_that_table(se
         FetchError, match=r"85999NED/DataProperties.*lacks what its recipe reads: 'BevolkingOp1Januari_9'"
     ):
         run(server, tmp_path / "out", tables=["85999NED"])
+
+
+def test_two_recipes_on_one_table_share_one_download(server, tmp_path, monkeypatch):
+    """A user's recipe on the project's asylum table (one measure, with a check on another column) does not
+    narrow the project's download: the fetch asks for the columns of both, and both read it."""
+    added = tmp_path / "added"
+    (added / "recipes").mkdir(parents=True)
+    text = (REPO_RECIPES / "cbs_live_83102ned.toml").read_text(encoding="utf-8")
+    mine = text.replace('id = "cbs_live_83102ned"', 'id = "mijn_asiel"').split("[[values]]")[0]
+    mine += '[[values]]\ncolumn = "NareizigersPersonen_4"\nindicator = "nareizigers"\n'
+    mine += '\n[[checks]]\ncolumn = "TotaalAsielverzoeken_1"\n'
+    mine += 'plus = ["EersteAsielverzoekenPersonen_2", "VolgendeAsielverzoeken_3"]\n'
+    (added / "recipes" / "mijn_asiel.toml").write_text(mine, encoding="utf-8")
+    monkeypatch.setenv("KETEN_ADDED", str(added))
+    out = tmp_path / "out"
+    run(server, out, tables=["83102NED", "geo"])
+    (query,) = {q["$select"] for q in server.queries(ASYLUM_DATA)}
+    for measure in ("TotaalAsielverzoeken_1", "EersteAsielverzoekenPersonen_2", "NareizigersPersonen_4"):
+        assert measure in query
+    assert run_spec(source_spec(out, "cbs_live_83102ned"), out).observations.height == 4 * len(ASYLUM_PERIODS) - 1
+    assert run_spec(source_spec(out, "mijn_asiel"), out).observations.height == len(ASYLUM_PERIODS) - 1
+
+
+def test_recipes_that_ask_one_table_for_other_rows_are_refused(server, tmp_path, monkeypatch):
+    added = tmp_path / "added"
+    (added / "recipes").mkdir(parents=True)
+    text = (REPO_RECIPES / "cbs_live_03759ned.toml").read_text(encoding="utf-8")
+    mine = text.replace('id = "cbs_live_03759ned"', 'id = "mijn_bevolking"').replace('["GM", "PV", "NL"]', '["GM"]')
+    (added / "recipes" / "mijn_bevolking.toml").write_text(mine, encoding="utf-8")
+    monkeypatch.setenv("KETEN_ADDED", str(added))
+    with pytest.raises(
+        InputError,
+        match=r"mijn_bevolking\.toml: reads table 03759ned like cbs_live_03759ned\.toml but with other region_prefixes",
+    ):
+        run(server, tmp_path / "out", tables=["03759ned"])
+
+
+def test_a_broken_recipe_does_not_stop_a_download_of_boundaries_and_is_named_otherwise(tmp_path, monkeypatch):
+    from etl.fetch.cli import parse_tables
+
+    added = tmp_path / "added"
+    (added / "recipes").mkdir(parents=True)
+    (added / "recipes" / "kapot.toml").write_text("[source\n", encoding="utf-8")
+    monkeypatch.setenv("KETEN_ADDED", str(added))
+    assert parse_tables("geo,gebieden") == ["geo", "gebieden"]
+    import argparse
+
+    with pytest.raises(argparse.ArgumentTypeError, match=r"kapot\.toml: not valid TOML"):
+        parse_tables("83102NED")

@@ -456,6 +456,12 @@ define = true
             r"divisions\.0\.level: Input should be 'provincie'",
         ),
         (('format = "csv"\n', 'format = "csv"\nheader_rows = 2\n'), r"header_rows 2 reach above row 1"),
+        (("define = true\n", 'define = true\nalso = ["land"]\n'), r"a list that defines regions holds regions of one"),
+        (
+            ('name_column = "Naam"\n', 'name_check_column = "N"\n'),
+            r"name_check_column repeats the name_column: give name_column too",
+        ),
+        (("define = true\n", "define = false\nadds_up = true\n"), r"adds_up needs the country row"),
     ],
 )
 def test_a_bad_code_list_recipe_names_the_field(tmp_path, change, message):
@@ -487,3 +493,22 @@ def test_the_readmes_odata_example_is_the_population_recipes_table(tmp_path) -> 
     project = load(REPO_RECIPES / "cbs_live_03759ned.toml")
     mine = load(path)
     assert mine.odata == project.odata and mine.regions == project.regions
+
+
+def test_odata_region_prefixes_need_a_code_column(tmp_path) -> None:
+    recipe = tmp_path / "bad.toml"
+    text = (REPO_RECIPES / "cbs_live_83102ned.toml").read_text(encoding="utf-8")
+    recipe.write_text(text.replace('successor_title = "Asielverzoeken en nareizigers"', 'region_prefixes = ["NL"]'))
+    with pytest.raises(InputError, match=r"bad\.toml: invalid recipe: .*region_prefixes filter a region column"):
+        load(recipe)
+
+
+def test_etl_add_refuses_an_online_table_recipe_and_says_what_to_do(tmp_path, monkeypatch) -> None:
+    from etl.add import add
+
+    monkeypatch.setenv("KETEN_ADDED", str(tmp_path / "added"))
+    (tmp_path / "some.csv").write_text("a\n1\n")
+    recipe = REPO_RECIPES / "cbs_live_03759ned.toml"
+    with pytest.raises(InputError, match=r"reads CBS table 03759ned online, not a file: .*etl fetch --tables 03759ned"):
+        add(tmp_path / "some.csv", recipe, out=tmp_path / "w.duckdb")
+    assert not (tmp_path / "added").exists()

@@ -34,8 +34,13 @@ def parse_years(text: str) -> list[int]:
 
 
 def parse_tables(text: str) -> list[str]:
-    choices = table_choices()
     chosen = [t.strip() for t in text.split(",") if t.strip()]
+    if chosen and set(chosen) <= {"gebieden", "geo"}:
+        return chosen  # no recipe needed: a broken one must not stop a download of boundaries
+    try:
+        choices = table_choices()
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     unknown = [t for t in chosen if t not in choices]
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(f"unknown table(s) {unknown}; choose from {','.join(choices)}")

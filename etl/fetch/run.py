@@ -56,29 +56,46 @@ DEFAULT_YEARS = tuple(range(2016, 2027))
 
 @dataclass(frozen=True)
 class TableRequest:
-    """What to download of one CBS OData table, as its recipe says."""
+    """What to download of one CBS OData table: every column its recipes read, and the rows they limit it to."""
 
     table: str
-    measures: tuple[str, ...]
+    columns: tuple[str, ...]  # measures, and any dimension a recipe names (the dimensions come anyway)
     successor_title: str | None = None
     region_prefixes: tuple[str, ...] = ()
     only_fetched_years: bool = False
 
 
 def table_requests() -> dict[str, TableRequest]:
-    """table id -> request, from the CBS OData recipes (the project's and the user's)."""
+    """table id -> request, from the CBS OData recipes (the project's and the user's). Several recipes may read
+    one table: the download holds the columns of all of them, so they must agree on its rows."""
     from etl.recipes import odata_recipes  # not at import time: etl.recipes reads what the fetch stored
+    from etl.recipes.apply import needed_columns
 
-    requests = {}
-    for recipe in odata_recipes():
+    requests: dict[str, TableRequest] = {}
+    first_file: dict[str, Path] = {}
+    for path, recipe in odata_recipes():
         spec = recipe.odata
-        requests[spec.table] = TableRequest(
+        request = TableRequest(
             spec.table,
-            tuple(dict.fromkeys(v.column for v in recipe.values)),
+            tuple(needed_columns(recipe)),
             spec.successor_title,
             tuple(spec.region_prefixes),
             spec.only_fetched_years,
         )
+        known = requests.get(spec.table)
+        if known is None:
+            requests[spec.table], first_file[spec.table] = request, path
+            continue
+        rows = ("successor_title", "region_prefixes", "only_fetched_years")
+        differ = [name for name in rows if getattr(known, name) != getattr(request, name)]
+        if differ:
+            raise InputError(
+                path,
+                f"reads table {spec.table} like {first_file[spec.table].name} but with other {', '.join(differ)}; "
+                "recipes of one table must ask for the same rows",
+            )
+        columns = tuple(dict.fromkeys([*known.columns, *request.columns]))
+        requests[spec.table] = TableRequest(spec.table, columns, *(getattr(known, name) for name in rows))
     return requests
 
 
@@ -257,7 +274,9 @@ def fetch_table(odata: ODataClient, request: TableRequest, years: list[int]) -> 
     resolved, properties = resolve(odata, request.table, request.successor_title)
     table = resolved.table
     categories, geo, time = dimensions(properties.rows)
-    missing = [m for m in request.measures if m not in topic_keys(properties.rows)]
+    dimension_keys = {*categories, geo, time}
+    measures = [c for c in request.columns if c not in dimension_keys]
+    missing = [m for m in measures if m not in topic_keys(properties.rows)]
     needs = [("a region dimension", geo is None and bool(request.region_prefixes))]
     needs.append(("a time dimension", time is None and request.only_fetched_years))
     lacking = [what for what, lacks in needs if lacks]
@@ -271,7 +290,7 @@ def fetch_table(odata: ODataClient, request: TableRequest, years: list[int]) -> 
         clauses.append(any_of([f"startswith({geo},{quote(prefix)})" for prefix in request.region_prefixes]))
     if request.only_fetched_years:
         clauses.append(any_of([eq(time, f"{year}JJ00") for year in years]))
-    select = ["ID", *categories, *filter(None, [geo, time]), *request.measures]
+    select = ["ID", *categories, *filter(None, [geo, time]), *measures]
     data = odata.typed_dataset(table, filter=" and ".join(clauses) or None, select=select)
     return _files(properties, *dims, _require_rows(data), resolved=resolved)
 

@@ -33,7 +33,6 @@ DEFAULT_GEO_BASE = "https://cartomap.github.io/nl/wgs84/"
 # BurgerlijkeStaat); used only to break a tie when more than one title starts with "Totaal".
 KNOWN_TOTAL_KEYS = frozenset({"T001038", "10000", "T001059", "T001019"})
 
-LIVE_DIR = "live"
 CBS_DIR = "live/cbs"
 MANIFEST = "live/manifest.json"
 
@@ -45,13 +44,6 @@ def cbs_file(table_id: str, entity: str) -> str:
 
 def geo_file(level: str, year: int) -> str:
     return f"geo/{level}_{year}.topojson"
-
-
-def gebieden_year(table_id: str) -> int | None:
-    for year, table in GEBIEDEN_TABLES.items():
-        if table.lower() == table_id.lower():
-            return year
-    return None
 
 
 def total_key(rows: list[dict], dimension: str) -> str:

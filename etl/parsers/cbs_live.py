@@ -62,11 +62,11 @@ def _key(path: Path, rows: list[dict], index: int, column: str) -> str:
     return value.strip()
 
 
-def _unique(path: Path, keys: list[tuple], what: str, hint: str = "") -> None:
+def _unique(path: Path, keys: list[tuple], what: str) -> None:
     first: dict[tuple, int] = {}
     for index, key in enumerate(keys):
         if key in first:
-            raise InputError(path, f"two rows for {what} {key} (value[{first[key]}] and value[{index}]){hint}")
+            raise InputError(path, f"two rows for {what} {key} (value[{first[key]}] and value[{index}])")
         first[key] = index
 
 

@@ -42,10 +42,10 @@ def recipe_specs(snapshot: Path) -> list[SourceSpec]:
     return [spec_of(load(path), path, root, manifest) for path, root in recipe_paths()]
 
 
-def odata_recipes() -> list[Recipe]:
-    """The recipes of CBS OData tables: what ``etl fetch`` downloads besides the boundaries and code lists."""
-    recipes = [load(path) for path, _ in recipe_paths()]
-    return [recipe for recipe in recipes if recipe.odata is not None]
+def odata_recipes() -> list[tuple[Path, Recipe]]:
+    """(file, recipe) of the CBS OData tables: what ``etl fetch`` downloads besides boundaries and code lists."""
+    recipes = [(path, load(path)) for path, _ in recipe_paths()]
+    return [(path, recipe) for path, recipe in recipes if recipe.odata is not None]
 
 
 def spec_of(recipe: Recipe, path: Path, root: Path | None = None, manifest: dict | None = None) -> SourceSpec:

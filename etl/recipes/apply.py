@@ -55,7 +55,8 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
     if recipe.odata and recipe.odata.region_prefixes:  # what the fetch asked for, also if a server sent more
         code = pl.col(recipe.regions.code_column).str.strip_chars().str.to_uppercase()
         prefixes = recipe.odata.region_prefixes
-        table = table.filter(pl.any_horizontal(code.str.starts_with(p.upper()) for p in prefixes))
+        wanted = pl.any_horizontal(code.str.starts_with(p.upper()) for p in prefixes)
+        table = table.filter(wanted | code.is_null() | (code == ""))
 
     numbers = {column: _numbers(table, column, recipe, error) for column in _numeric_columns(recipe)}
     if recipe.values:
@@ -83,6 +84,9 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
         _check_complete(codes, years, rows, recipe, ctx, error)
     if recipe.regions.count is not None:
         _check_count(codes, years, recipe, error)
+    if not recipe.values:  # a list of regions (and their divisions): each region once per year
+        main = pl.DataFrame({"code": codes, "year": years, ROW: rows})
+        _unique_per_year(main, recipe.regions.code_column or recipe.regions.name_column, error)
     result = ParseResult()
     if recipe.values:
         long = pl.concat(frames, how="vertical").join(
@@ -246,12 +250,19 @@ def _codes_of_level(table, recipe: Recipe, level: str, index: list[int], cells, 
     out = []
     for year in sorted({years[i] for i in index}):
         in_year = [i for i in index if years[i] == year]
-        if year not in available:
+        reference_year = year
+        if year not in available and level == "provincie" and available:
+            # The twelve provincies and their codes have not changed since 1986: a year without provincie
+            # boundaries is checked against the nearest year that has them.
+            reference_year = min(available, key=lambda y: (abs(y - year), y))
+        elif year not in available:
             if regions.count is None:
                 span = f"{min(available)}–{max(available)}" if available else "none"
+                hint = "; give count (CBS's number of regions that year) to check the list on its own"
                 raise error(
-                    f"period year {year} lies outside the years of the {level} division the snapshot holds "
-                    f"({span}); names and codes of {year} cannot be checked",
+                    f"{'year' if regions.define else 'period year'} {year} lies outside the years of the {level} "
+                    "division the snapshot holds "
+                    f"({span}); names and codes of {year} cannot be checked" + (hint if regions.define else ""),
                     rows[in_year[0]],
                     (recipe.period.column if recipe.period and recipe.period.column else None) or column,
                 )
@@ -260,7 +271,7 @@ def _codes_of_level(table, recipe: Recipe, level: str, index: list[int], cells, 
                     raise error(f"{cells[i]!r} is not a {level} code", rows[i], column)
             out += [(i, cells[i].upper()) for i in in_year]
             continue
-        reference = ctx.division(level, year)
+        reference = ctx.division(level, reference_year)
         chosen = [cells[i] for i in in_year]
         chosen_rows = [rows[i] for i in in_year]
         if regions.code_column:
@@ -393,18 +404,26 @@ def _check_complete(codes: list[str], years: list[int], rows: list[int], recipe:
 
 
 def _check_adds_up(long: pl.DataFrame, level: str, error) -> None:
-    """Per indicator and period, the regions of the main level sum to the country row."""
+    """Per indicator and period, the regions of the main level sum to the country row, which must be there."""
     keys = ["indicator_id", "period", "period_type"]
-    parts = long.filter(pl.col("region_code").str.contains(CODE_PATTERN[level]))
-    sums = parts.group_by(keys).agg(pl.col("value").sum().alias("sum"), pl.len().alias("n"))
-    country = long.filter(pl.col("region_code") == "NL01").select(*keys, "value", ROW, "_column")
-    joined = country.join(sums, on=keys, how="left").sort(ROW)
-    for row in joined.iter_rows(named=True):
-        if row["value"] is not None and (row["sum"] is None or abs(row["sum"] - row["value"]) > 1e-6):
+    parts = long.filter(pl.col("region_code").str.contains(CODE_PATTERN[level]) & pl.col("value").is_not_null())
+    sums = parts.group_by(keys).agg(
+        pl.col("value").sum().alias("sum"), pl.len().alias("n"), pl.col("_column").first(), pl.col(ROW).max()
+    )
+    country = long.filter((pl.col("region_code") == "NL01") & pl.col("value").is_not_null())
+    joined = sums.join(country.select(*keys, "value", pl.col(ROW).alias("_country_row")), on=keys, how="left")
+    for row in joined.sort(ROW).iter_rows(named=True):
+        if row["value"] is None:
             raise error(
-                f"the {row['n'] or 0} {PLURAL[level]} add up to {row['sum'] or 0:.0f}, not the country's "
+                f"no figure for the Netherlands ({row['period']}) to check that the {PLURAL[level]} add up to",
+                None,
+                row["_column"],
+            )
+        if abs(row["sum"] - row["value"]) > 1e-6:
+            raise error(
+                f"the {row['n']} {PLURAL[level]} add up to {row['sum']:.0f}, not the country's "
                 f"{row['value']:.0f} ({row['period']}); is the file truncated?",
-                row[ROW],
+                row["_country_row"],
                 row["_column"],
             )
 
@@ -455,6 +474,7 @@ def _division(table, division, child_level: str, codes, years, ctx: ParseContext
     official = dict(ctx.division(division.level, division.names_from).iter_rows()) if division.names_from else None
     published = table[division.name_column].to_list() if division.name_column else [None] * table.height
     named: dict[tuple[str, int], tuple[str, int]] = {}
+    parent_of: dict[tuple[str, int], tuple[str, int]] = {}
     links = []
     for cell, text, code_of_row, year, row in zip(
         table[division.code_column].to_list(), published, codes, years, rows, strict=True
@@ -470,7 +490,12 @@ def _division(table, division, child_level: str, codes, years, ctx: ParseContext
             names = sorted({seen[0], name})
             message = f"{division.level} {code} has more than one name: {names} (rows {seen[1]}, {row})"
             raise error(message, row, division.name_column)
-        links.append((code_of_row, year, code, division.level))
+        first = parent_of.setdefault((code_of_row, year), (code, row))
+        if first[0] != code:
+            message = f"{code_of_row} lies in {division.level} {first[0]} (row {first[1]}) and in {code} (row {row})"
+            raise error(message, row, division.code_column)
+        if first[1] == row:
+            links.append((code_of_row, year, code, division.level))
     found = pl.DataFrame(
         [(code, year, name, division.level) for (code, year), (name, _) in named.items()],
         schema=["code", "year", "name", "level"],

@@ -121,8 +121,14 @@ class Regions(Strict):
             raise ValueError("give code_column, name_column or both (then every name must be its row's code)")
         if (self.also or self.skip) and self.code_column is None:
             raise ValueError("rows of several levels (also, skip) are told apart by a code_column")
+        if self.name_check_column and not self.name_column:
+            raise ValueError("name_check_column repeats the name_column: give name_column too")
         if self.define and not (self.code_column and self.name_column):
             raise ValueError("a list that defines regions needs both code_column and name_column")
+        if self.define and (self.also or self.country_name):
+            raise ValueError("a list that defines regions holds regions of one level (no also, no country_name)")
+        if self.adds_up and not ("land" in self.also or self.country_name):
+            raise ValueError("adds_up needs the country row: also = ['land'] or country_name")
         return self
 
 
@@ -227,6 +233,8 @@ class Recipe(Strict):
         levels = [d.level for d in self.divisions]
         if len(set(levels)) != len(levels):
             raise ValueError(f"a division level appears twice: {levels}")
+        if self.odata and self.odata.region_prefixes and not self.regions.code_column:
+            raise ValueError("odata.region_prefixes filter a region column: give regions.code_column")
         return self
 
     @property
