@@ -86,6 +86,21 @@ def test_the_summary_says_the_warehouses_figure(site: Path, built_warehouse: Pat
     page = sections((site / "gemeente" / "GM0363.html").read_text(encoding="utf-8"))
     assert f"Amsterdam had {fmt_number(population, 'nl')} (Inwoners" in page["nl"]
     assert f"Amsterdam had {fmt_number(population, 'en')} (Population" in page["en"]
+    # A count is compared with the mean gemeente of the provincie and the country, never read as their totals.
+    mean_pv, mean_nl = sql(
+        built_warehouse,
+        """WITH latest AS (SELECT max(period) AS p FROM observation WHERE indicator_id = 'bevolking'
+                              AND region_code = 'GM0363'),
+                gm AS (SELECT o.region_code, o.value FROM observation o, latest
+                       WHERE o.indicator_id = 'bevolking' AND o.period = latest.p AND o.region_code LIKE 'GM%')
+           SELECT avg(value) FILTER (WHERE region_code IN (SELECT code FROM region_parent WHERE parent_code = 'PV27'
+                                     AND year = (SELECT max(year) FROM region_parent))), avg(value) FROM gm""",
+    )[0]
+    assert (
+        f"Een gemeente in de provincie had gemiddeld {fmt_number(mean_pv, 'nl')}, gemeenten van dezelfde grootte"
+    ) in page["nl"]
+    assert f"een gemeente in heel Nederland gemiddeld {fmt_number(mean_nl, 'nl')}." in page["nl"]
+    assert "De provincie had" not in page["nl"] and "provincie en Nederland als gemiddelde per gemeente" in page["nl"]
     # A gemeente formed later says whose figures it shows, as the live page does.
     later = sections((site / "gemeente" / "GM1980.html").read_text(encoding="utf-8"))
     assert "Dijk en Waard bestond in 2016 nog niet" in later["nl"] and "Heerhugowaard, Langedijk" in later["nl"]

@@ -187,6 +187,8 @@ def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | No
                     "rows": own,
                     "sources": source_line(ids, sources, lang, population_ids=people) if own else "",
                     "note": _formed_later(own, name, lang),
+                    # Absolute rows compare with the mean per gemeente, as the headings alone do not say.
+                    "mean_note": t("gm_mean_rows", lang) if any(r["_comparison"].basis == "abs" for r in own) else "",
                     # The trend column only where a row has a line: an empty column pushed a factsheet to two pages.
                     "columns": {c: _heading(c, lang) for c in COLUMNS if c != "trend" or any(r["trend"] for r in own)},
                 }

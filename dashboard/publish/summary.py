@@ -33,6 +33,9 @@ def sentences(name: str, rows: list[dict], lang: str, today: date | None = None)
         if c.gemeente is None:
             out.append((title, t("sum_absent", lang, name=name)))
             continue
+        # An absolute figure is compared with the mean per gemeente of the provincie and the country (the live
+        # Gemeente page does the same): the text must not read as the provincie's total.
+        mean = "_mean" if c.basis == "abs" else ""
         parts = [
             t(
                 "sum_value",
@@ -43,11 +46,12 @@ def sentences(name: str, rows: list[dict], lang: str, today: date | None = None)
                 basis=row["basis"],
                 period=row["period"],
             ),
-            t("sum_compare", lang, provincie=row["provincie"], peers=row["peers"], nederland=row["nederland"]),
+            t(f"sum_compare{mean}", lang, provincie=row["provincie"], peers=row["peers"], nederland=row["nederland"]),
         ]
         if c.national:
             ratio = c.gemeente / c.national
-            parts.append(t("sum_higher" if ratio > 1.05 else "sum_lower" if ratio < 0.95 else "sum_same", lang))
+            verdict = "sum_higher" if ratio > 1.05 else "sum_lower" if ratio < 0.95 else "sum_same"
+            parts.append(t(verdict + mean, lang))
         age = fmt_age(period_end(row["period_start"], row["period_type"]), today, lang)
         parts.append(t("sum_age", lang, age=age))
         out.append((title, " ".join(parts)))
