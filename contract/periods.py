@@ -77,6 +77,12 @@ def period_end(start: date, period_type: str) -> date:
     return date(months // 12, months % 12 + 1, 1) if _MONTHS_LONG[period_type] else start
 
 
+def figure_day(start: date, period_type: str, stock: bool = False) -> date:
+    """The day a figure describes: the period's first day for a stock counted then (population on 1 January),
+    else the period's end. A figure's age runs from this day."""
+    return start if stock else period_end(start, period_type)
+
+
 _LABEL = re.compile(r"^(\d{4})(?:\s+(1e|2e|3e|4e)\s+(helft|kwartaal)|\s+([a-z]+))?\*?$")
 
 

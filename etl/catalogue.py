@@ -24,6 +24,9 @@ class Indicator:
     # A share of two summable indicators (numerator, denominator), x 100: computed by etl/derive.py at every
     # level where both exist, never by a parser or the dashboard.
     ratio_of: tuple[str, str] | None = None
+    # Counted on the first day of its period (population on 1 January, stored as that year): the figure describes
+    # that day, so its age runs from there, not from the period's end.
+    stock: bool = False
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -35,6 +38,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "personen",
         "Aantal inwoners op 1 januari volgens de Basisregistratie Personen (CBS).",
         "Number of residents on 1 January according to the population register (CBS).",
+        stock=True,
     ),
     Indicator(
         "herkomst_buiten_europa",
@@ -45,6 +49,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Inwoners van wie het herkomstland (CBS-indeling 2022) buiten Europa ligt; dit zijn niet alleen statushouders.",
         "Residents whose country of origin (CBS 2022 classification) lies outside Europe; not only refugees.",
         per_1000=True,
+        stock=True,
     ),
     Indicator(
         "asielverzoeken_en_nareizigers",

@@ -30,7 +30,7 @@ TABLES: dict[str, tuple[str, list[str], list[tuple[list[str], str, list[str]]], 
     ),
     "indicators": (
         """SELECT id, theme, label_nl, label_en, unit, definition_nl, definition_en, higher_is_better, aggregation,
-                  per_1000, ratio_of FROM indicator ORDER BY id""",
+                  per_1000, ratio_of, stock FROM indicator ORDER BY id""",
         ["id"],
         [],
         "The indicator catalogue: labels and definitions in Dutch and English, unit, how it adds up.",

@@ -66,7 +66,8 @@ CREATE TABLE indicator (
     higher_is_better  BOOLEAN,
     aggregation       VARCHAR NOT NULL,
     per_1000          BOOLEAN NOT NULL,
-    ratio_of          VARCHAR  -- 'numerator/denominator' for a share computed by the build (x 100)
+    ratio_of          VARCHAR,  -- 'numerator/denominator' for a share computed by the build (x 100)
+    stock             BOOLEAN NOT NULL  -- counted on the period's first day (population on 1 January)
 );
 CREATE TABLE observation (
     indicator_id  VARCHAR NOT NULL REFERENCES indicator (id),

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import threading
+from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -100,7 +101,23 @@ def test_the_summary_says_the_warehouses_figure(site: Path, built_warehouse: Pat
         f"Een gemeente in de provincie had gemiddeld {fmt_number(mean_pv, 'nl')}, gemeenten van dezelfde grootte"
     ) in page["nl"]
     assert f"een gemeente in heel Nederland gemiddeld {fmt_number(mean_nl, 'nl')}." in page["nl"]
-    assert "De provincie had" not in page["nl"] and "provincie en Nederland als gemiddelde per gemeente" in page["nl"]
+    # A theme's sentence is about a row with a figure: Amsterdam has promised reception places (a rate), so the
+    # opvang sentence is not "the source does not name Amsterdam"; the selection caveat stands under the table.
+    opvang = re.search(r"<dt>Opvang</dt><dd>(.*?)</dd>", page["nl"])[1]
+    assert opvang.startswith("Amsterdam had ") and "per 1.000 inw." in opvang, opvang
+    assert "Toegezegde opvangplaatsen (2015): de bron is een selectie" in page["nl"]
+    # Population is counted on 1 January: its age runs from that day, not from the end of the year.
+    from dashboard.i18n import fmt_age
+
+    (latest,) = sql(
+        built_warehouse,
+        "SELECT max(period) FROM observation WHERE indicator_id = 'bevolking' AND region_code = 'GM0363'",
+    )[0]
+    assert f"Dit cijfer is van {fmt_age(latest, date.today(), 'nl')}." in page["nl"]
+    assert (
+        f"De provincie had {fmt_number(mean_pv, 'nl')}" not in page["nl"]
+        and "provincie en Nederland als gemiddelde per gemeente" in page["nl"]
+    )
     # A gemeente formed later says whose figures it shows, as the live page does.
     later = sections((site / "gemeente" / "GM1980.html").read_text(encoding="utf-8"))
     assert "Dijk en Waard bestond in 2016 nog niet" in later["nl"] and "Heerhugowaard, Langedijk" in later["nl"]
@@ -205,6 +222,10 @@ def test_chromium_reads_the_index_and_profiles_without_errors(static_server: str
                 visible = page.locator("#gemeenten li:visible").all_inner_texts()
                 assert visible == ["Dijk en Waard GM1980"]
                 assert page.locator("#count").inner_text() == "1 / 342"
+                page.fill("#search", "den haag")  # the name people use for 's-Gravenhage
+                assert page.locator("#gemeenten li:visible").all_inner_texts() == ["'s-Gravenhage GM0518"]
+                page.fill("#search", "sudwest")  # without the accent
+                assert page.locator("#gemeenten li:visible").all_inner_texts() == ["Súdwest-Fryslân GM1900"]
             elif path.startswith("/gemeente/"):
                 assert page.locator("table").count() >= 6
             elif path.endswith("table.html"):
@@ -300,3 +321,16 @@ def test_a_profile_draws_a_small_trend_with_the_warehouses_first_and_last_figure
     # A table without any line has no empty trend column.
     opvang = re.search(r"<caption>Opvang</caption>(.*?)</table>", page, flags=re.S)[1]
     assert "Verloop" not in opvang
+
+
+def test_embed_tables_name_periods_as_readers_do_and_charts_say_they_show_the_top(site: Path) -> None:
+    national = (site / "embed/asielverzoeken_en_nareizigers/land/table.html").read_text(encoding="utf-8")
+    assert '<th scope="col">Periode</th>' in national and '<th scope="row">1975</th>' in national
+    assert "1975-01-01" not in national
+    assert "Per 1.000 inwoners" not in national  # a count without rates has no empty rate column
+    rates = (site / "embed/opvang_plaatsen_beloofd/gemeente/2015-11-03/table.html").read_text(encoding="utf-8")
+    assert "Per 1.000 inwoners" in rates
+    chart = (site / "embed/taakstelling/gemeente/2016HJ01/chart.html").read_text(encoding="utf-8")
+    assert "De 15 hoogste van 390; de kaart en de tabel tonen ze allemaal." in chart
+    provincies = (site / "embed/taakstelling/provincie/2016HJ01/chart.html").read_text(encoding="utf-8")
+    assert "De 15 hoogste" not in provincies

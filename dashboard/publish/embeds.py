@@ -60,7 +60,9 @@ def render(wh: Warehouse, env: Environment, live_url: str | None, built: str) ->
             span = f"{period_label(frame['period'][0], frame['period_type'][0])}–"
             span += period_label(frame["period"][-1], frame["period_type"][-1])
             title, query = f"{label} · {span}", f"view=chart&level=land&indicator={indicator_id}"
-            table = frame.with_columns(pl.col("period").cast(pl.String).alias("name"))
+            # The series' rows are periods: named as a reader says them ("2018", "2024 maart"), not as ISO dates.
+            names = [period_label(p, k, LANG) for p, k in frame.select("period", "period_type").iter_rows()]
+            table = frame.with_columns(pl.Series("name", names, dtype=pl.String))
             kinds = {"chart": fig}
         else:
             folder = path(indicator_id, level, "map", period, period_type).rsplit("/", 1)[0]
@@ -80,6 +82,9 @@ def render(wh: Warehouse, env: Environment, live_url: str | None, built: str) ->
             else table.select("period", "period_type", "value", "source_id")
         )
         rows = _table_rows(table, info.get("unit", ""))
+        with_rates = any(rate for _, _, rate in rows)  # no empty column for a count or a share
+        # The bar chart shows the highest 15; the map and the table show every region.
+        chart_note = t("pub_top15", LANG, n=table.height) if level != "land" and table.height > 15 else ""
         where = t("fresh_at_" + level, LANG)  # per gemeente | per provincie | heel Nederland
         listed.append({"title": f"{title} ({where})", "folder": folder, "views": [*kinds, "table"]})
         depth = "../" * folder.count("/") + "../"
@@ -89,6 +94,9 @@ def render(wh: Warehouse, env: Environment, live_url: str | None, built: str) ->
                 view=view,
                 figure=f"{view}.json" if view in kinds else None,
                 rows=rows,
+                with_rates=with_rates,
+                name_heading=t("period" if level == "land" else "pub_name", LANG),
+                note=chart_note if view == "chart" else "",
                 source=line,
                 csv="data.csv",
                 live=f"{live_url.rstrip('/')}/embed?view={view}&{query}" if live_url else None,

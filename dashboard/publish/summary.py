@@ -18,8 +18,8 @@ THEME_KEYS = {"context": "cov_theme_context", "opvang": "Theme_opvang", "huisves
 
 
 def sentences(name: str, rows: list[dict], lang: str, today: date | None = None) -> list[tuple[str, str]]:
-    """(theme title, its sentences) per theme: the theme's headline row (its first), compared with the
-    provincie, gemeenten of the same size and the country, and how old it is."""
+    """(theme title, its sentences) per theme: the theme's headline row, compared with the provincie, gemeenten
+    of the same size and the country, and how old it is."""
     today = today or date.today()
     out = []
     for theme in THEMES:
@@ -28,17 +28,17 @@ def sentences(name: str, rows: list[dict], lang: str, today: date | None = None)
         if not own:
             out.append((title, t("sum_none", lang, name=name)))
             continue
-        row = own[0]
-        c = row["_comparison"]
-        if c.gemeente is None:
+        row = _headline(theme, own)
+        if row is None:
             out.append((title, t("sum_absent", lang, name=name)))
             continue
+        c = row["_comparison"]
         # An absolute figure is compared with the mean per gemeente of the provincie and the country (the live
         # Gemeente page does the same): the text must not read as the provincie's total.
         mean = "_mean" if c.basis == "abs" else ""
         parts = [
             t(
-                "sum_value",
+                "sum_value_day" if row["period_type"] == "day" else "sum_value",
                 lang,
                 name=name,
                 value=row["gemeente"],
@@ -52,7 +52,19 @@ def sentences(name: str, rows: list[dict], lang: str, today: date | None = None)
             ratio = c.gemeente / c.national
             verdict = "sum_higher" if ratio > 1.05 else "sum_lower" if ratio < 0.95 else "sum_same"
             parts.append(t(verdict + mean, lang))
-        age = fmt_age(period_end(row["period_start"], row["period_type"]), today, lang)
+        # The table's own age cell (it knows a stock on 1 January from a period's total).
+        age = row.get("age") or fmt_age(period_end(row["period_start"], row["period_type"]), today, lang)
         parts.append(t("sum_age", lang, age=age))
         out.append((title, " ".join(parts)))
     return out
+
+
+def _headline(theme: str, rows: list[dict]) -> dict | None:
+    """The row a theme's sentence is about: one with a figure for the gemeente, never a row the source is silent
+    on while another row has a figure. For reception and housing a share or a rate comes first: an absolute
+    target or capacity mostly says how big a gemeente is."""
+    known = [r for r in rows if r["_comparison"].gemeente is not None]
+    if theme in ("opvang", "huisvesting"):
+        relative = [r for r in known if r["_comparison"].basis in ("pct", "rate")]
+        known = relative or known
+    return known[0] if known else None

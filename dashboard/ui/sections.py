@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from contract.periods import period_end
+from contract.periods import figure_day
 from dashboard import data, figures, maps, state
 from dashboard.data import MapData
 from dashboard.downloads import values_export, with_sources
@@ -64,7 +64,8 @@ def freshness_text(theme: str, lang: str, level: str | None = None) -> str:
     if latest is None:
         return t("fresh_none", lang, theme=theme_text)
     start, period_type, indicator_id, at = latest
-    age = fmt_age(period_end(start, period_type), date.today(), lang)
+    stock = bool(indicator_info(indicator_id).get("stock"))
+    age = fmt_age(figure_day(start, period_type, stock), date.today(), lang)
     what = indicator_label(indicator_id, lang)
     if level is None:
         what = f"{what}, {t('fresh_at_' + at, lang)}" if at in ("land", "provincie", "gemeente") else what
