@@ -51,6 +51,13 @@ def test_a_profile_for_every_current_gemeente_an_index_and_a_sitemap(site: Path,
     profiles = {p.stem for p in (site / "gemeente").glob("*.html")}
     assert profiles == set(gemeenten) and len(profiles) == 342
     assert {p.stem for p in (site / "gemeente").glob("*.csv")} == profiles
+    # The CSV holds numbers a spreadsheet reads the same in any language, not the page's formatted text.
+    import polars as pl
+
+    rows = pl.read_csv(site / "gemeente" / "GM0363.csv", infer_schema_length=None)
+    assert "gemeente" not in rows.columns and "nederland" not in rows.columns
+    population = rows.filter(pl.col("indicator_id") == "bevolking")
+    assert population["gemeente_basis_value"].dtype == pl.Float64 and population["value"][0] > 900_000
     index = (site / "index.html").read_text(encoding="utf-8")
     assert all(f'href="gemeente/{code}.html"' in index for code in gemeenten)
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")

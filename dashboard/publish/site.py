@@ -213,7 +213,11 @@ def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | No
         pdf=pdf,
     )
     frame = profile_table.profile_frame(profile_table.profile_rows(profile, indicators, "nl"))
-    csv = csv_bytes(frame.drop([c for c in frame.columns if c.endswith("_text")]) if frame.height else frame)
+    # Numbers only, no text formatted for the page: "934.526" reads as 934,526 in a Dutch Excel but as 934.526
+    # in an English one. The *_basis_value columns hold the compared figures.
+    shown = ("gemeente", "provincie", "peers", "nederland")
+    formatted = [c for c in frame.columns if c.endswith("_text") or c in shown]
+    csv = csv_bytes(frame.drop(formatted) if frame.height else frame)
     return page.encode(), csv
 
 
