@@ -101,7 +101,7 @@ def small(path: Path, rows: list[tuple]) -> Path:
         con.execute(warehouse.DDL)
         source = "'s', 'p', 't', NULL, NULL, 'l', NULL, NULL, 'x', 1, 'f', 'official', NULL, NULL"
         con.execute(f"INSERT INTO source VALUES ({source})")
-        indicator = "'bevolking', 'context', 'a', 'b', 'personen', 'c', 'd', NULL, 'sum', false, NULL"
+        indicator = "'bevolking', 'context', 'a', 'b', 'personen', 'c', 'd', NULL, 'sum', false, NULL, true"
         con.execute(f"INSERT INTO indicator VALUES ({indicator})")
         for code, value in rows:
             con.execute(
