@@ -58,8 +58,9 @@ def choropleth(
         + "<extra></extra>"
     )
     zmin, zmax = _colour_range(values, diverging, midpoint)
-    capped = not diverging and zmin is not None and zmax is not None and max(values) > zmax
-    tickvals, ticktext = _capped_ticks(zmin, zmax, lang) if capped else (None, None)
+    high = zmax is not None and max(values) > zmax
+    low = diverging and zmin is not None and min(values) < zmin  # a sequential scale starts at 0 or the lowest
+    tickvals, ticktext = _capped_ticks(zmin, zmax, lang, low=low, high=high) if high or low else (None, None)
     colours = palette.DIVERGING if diverging else palette.SEQUENTIAL
     if reverse:
         colours = tuple(reversed(colours))
@@ -88,6 +89,7 @@ def choropleth(
                 len=0.9,
                 tickvals=tickvals,
                 ticktext=ticktext,
+                ticklabeloverflow="allow",  # the end labels sit on the bar's edges; Plotly hid the left one
             ),
             name="",
         )
@@ -136,18 +138,26 @@ def _highlight_outline(fig: go.Figure, geojson: dict, code: str) -> None:
     )
 
 
-def _capped_ticks(zmin: float, zmax: float, lang: str) -> tuple[list[float], list[str]]:
-    """Colour bar ticks for a scale that stops below the highest value: round steps, and the top one labelled
-    '≥ zmax' so a reader sees that darker regions may lie far above it (hover gives the exact value)."""
+def _capped_ticks(
+    zmin: float, zmax: float, lang: str, *, low: bool = False, high: bool = True
+) -> tuple[list[float], list[str]]:
+    """Colour bar ticks for a scale that stops short of the values: round steps, the top one labelled '≥ zmax'
+    (``high``) and the bottom one '≤ zmin' (``low``), so a reader sees that the darkest regions may lie far
+    beyond (a backlog of 1,015 and one of 53 share a colour; hover gives the exact value)."""
     raw = (zmax - zmin) / 4 or 1.0
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    ticks = [round(zmin + i * step, 10) for i in range(int((zmax - zmin) / step) + 1)]
-    ticks = [v for v in ticks if v < zmax - step / 4]
+    # The ends of the scale, and round steps between them (0 in the middle of a diverging scale).
+    first = math.ceil(zmin / step) * step
+    inner = [round(first + i * step, 10) for i in range(int((zmax - first) / step) + 1)]
+    inner = [v for v in inner if zmin + step / 4 < v < zmax - step / 4]
     decimals = 0 if zmax >= 10 else (1 if zmax >= 1 else 2)
-    return [*ticks, zmax], [fmt_number(v, lang, 0 if v == int(v) else decimals) for v in ticks] + [
-        f"≥ {fmt_number(zmax, lang, decimals)}"
-    ]
+
+    def label(v: float) -> str:
+        return fmt_number(v, lang, 0 if v == int(v) else decimals)
+
+    bottom, top = label(zmin), label(zmax)
+    return [zmin, *inner, zmax], [f"≤ {bottom}" if low else bottom, *map(label, inner), f"≥ {top}" if high else top]
 
 
 def _colour_range(values: list[float], diverging: bool, midpoint: float) -> tuple[float | None, float | None]:

@@ -298,3 +298,17 @@ def test_a_gemeente_formed_later_than_the_size_year_gets_peers(wh: Warehouse, bu
            WHERE x.to_code = 'GM1942' AND x.from_year = 2015""",
     )[0][0]
     assert c.peer_band == metrics.size_band(together) and c.peer_count > 0
+
+
+def test_a_diverging_map_marks_both_ends_where_values_lie_beyond_its_scale(wh: Warehouse) -> None:
+    """The backlog map stops its colours near the 5th and 95th percentile: Amsterdam's 1,015 and a backlog of
+    53 share the darkest colour, so the bar must say '≥' at the top and '≤' at the bottom."""
+    period, kind = data.periods(wh, "huisvesting_saldo", "gemeente")[0]
+    md = data.map_data(wh, "huisvesting_saldo", "gemeente", period, kind)
+    collection = geo.feature_collection(data.geometry_rows(wh, "gemeente", md.geometry_year))
+    fig = maps.indicator_map(md, collection, "huisvesting_saldo", "personen", "nl")
+    trace = fig.data[0]
+    bar = trace.colorbar
+    assert max(trace.z) > trace.zmax and min(trace.z) < trace.zmin
+    assert bar.ticktext[-1].startswith("≥ ") and bar.tickvals[-1] == trace.zmax
+    assert bar.ticktext[0].startswith("≤ ") and bar.tickvals[0] == trace.zmin
