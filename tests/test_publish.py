@@ -341,3 +341,11 @@ def test_embed_tables_name_periods_as_readers_do_and_charts_say_they_show_the_to
     assert "De 15 hoogste van 390; de kaart en de tabel tonen ze allemaal." in chart
     provincies = (site / "embed/taakstelling/provincie/2016HJ01/chart.html").read_text(encoding="utf-8")
     assert "De 15 hoogste" not in provincies
+
+
+def test_a_peer_median_of_one_or_two_gemeenten_says_how_few(site: Path) -> None:
+    """TNO's list names few small gemeenten: Schiermonnikoog's 'similar gemeenten' for promised places is
+    Blaricum alone, and the table must not present it as a median of a class."""
+    page = sections((site / "gemeente" / "GM0088.html").read_text(encoding="utf-8"))["nl"]
+    row = re.search(r"Toegezegde opvangplaatsen \(2015\)</th>(.*?)</tr>", page, flags=re.S)[1]
+    assert "193,30 (n=1)" in row

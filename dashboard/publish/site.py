@@ -181,6 +181,10 @@ def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | No
             stock = bool(data.indicator_info(wh, row["indicator_id"]).get("stock"))
             row["age"] = fmt_age(figure_day(row["period_start"], row["period_type"], stock), today, lang)
             row["trend"] = _trend(wh, code, row, lang)
+            c = row["_comparison"]
+            if c.peers is not None and c.peer_count < 3:
+                # A "median" of one or two gemeenten (a selection names few): the reader must see how few.
+                row["peers"] += f" (n={c.peer_count})"
         themes = []
         for theme in THEMES:
             own = [r for r in rows if r["theme"] == theme]
