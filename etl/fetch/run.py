@@ -22,7 +22,7 @@ are reported together at the end (``FetchError`` for one, ``FetchFailed`` for se
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -86,6 +86,9 @@ def table_requests() -> dict[str, TableRequest]:
         if known is None:
             requests[spec.table], first_file[spec.table] = request, path
             continue
+        # A recipe that names no successor leaves the lookup to one that does.
+        request = replace(request, successor_title=request.successor_title or known.successor_title)
+        known = replace(known, successor_title=known.successor_title or request.successor_title)
         rows = ("successor_title", "region_prefixes", "only_fetched_years")
         differ = [name for name in rows if getattr(known, name) != getattr(request, name)]
         if differ:
