@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from contract.periods import figure_day
 from dashboard.data import Comparison
 from dashboard.i18n import fmt_number, fmt_rate, fmt_value, period_label, t
 
@@ -58,11 +59,26 @@ def profile_rows(rows: list[dict], indicators: pl.DataFrame, lang: str) -> list[
                 "source_id": c.source_ids[0] if c.source_ids else None,
                 "population_source_id": c.population_source_ids[0] if c.population_source_ids else None,
                 "period_start": row["period"],
+                # The day the figure describes, where its age runs from (1 January for a population count).
+                "figure_day": figure_day(row["period"], row["period_type"], bool(info.get("stock"))),
                 "period_type": row["period_type"],
                 "_comparison": c,
             }
         )
     return out
+
+
+def source_notes(rows: list[dict], lang: str) -> list[tuple[str, str]]:
+    """What a theme's table must say about its sources, as (full text, shorter text for paper): a complete list
+    counted as 0 where it is silent, or a selection whose comparisons cover only the gemeenten it names."""
+    notes = []
+    if any(r["_comparison"].zero_filled for r in rows):
+        notes.append((t("zero_filled_note", lang),) * 2)
+    selections = [r["indicator"] for r in rows if r["_comparison"].listed_only]
+    if selections:
+        full = t("listed_only_note", lang, indicators=", ".join(selections))
+        notes.append((full, t("listed_only_short", lang)))
+    return notes
 
 
 def profile_frame(table_rows: list[dict]) -> pl.DataFrame:

@@ -132,13 +132,8 @@ for theme in data.PROFILE_THEMES:
         st.caption(t("gm_from_predecessors", lang, name=name, year=mapped.period.year, parts=parts))
         if any(weight <= 0.995 for _, _, weight in mapped.predecessors):
             st.caption(t("gm_area_share", lang, name=name))
-    if any(r["_comparison"].zero_filled for r in table_rows if r["theme"] == theme):
-        st.caption(t("zero_filled_note", lang))
-    selections = [r["indicator"] for r in table_rows if r["theme"] == theme and r["_comparison"].listed_only]
-    if selections:
-        # The source is a selection: a gemeente it does not name has no known figure, and the comparison
-        # columns are over the gemeenten it does name.
-        st.caption(t("listed_only_note", lang, indicators=", ".join(selections)))
+    for note, _ in profile_table.source_notes([r for r in table_rows if r["theme"] == theme], lang):
+        st.caption(note)
     if comparison.peer_band is not None:
         st.caption(
             t(

@@ -19,7 +19,6 @@ import polars as pl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
-from contract.periods import figure_day
 from dashboard import data, profile_table
 from dashboard.db import Warehouse
 from dashboard.downloads import csv_bytes
@@ -178,12 +177,12 @@ def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | No
     for lang in ("nl", "en"):
         rows = profile_table.profile_rows(profile, indicators, lang)
         for row in rows:
-            stock = bool(data.indicator_info(wh, row["indicator_id"]).get("stock"))
-            row["age"] = fmt_age(figure_day(row["period_start"], row["period_type"], stock), today, lang)
+            row["age"] = fmt_age(row["figure_day"], today, lang)
             row["trend"] = _trend(wh, code, row, lang)
             c = row["_comparison"]
             if c.peers is not None and c.peer_count < 3:
-                # A "median" of one or two gemeenten (a selection names few): the reader must see how few.
+                # The live page shows n beside its headline; the static table has no headline, so a "median" of one
+                # or two gemeenten (a selection names few) says how few here.
                 row["peers"] += f" (n={c.peer_count})"
         themes = []
         for theme in THEMES:
@@ -198,7 +197,7 @@ def _profile(wh: Warehouse, env: Environment, gemeente: dict, live_url: str | No
                     "note": _formed_later(own, name, lang),
                     # Absolute rows compare with the mean per gemeente, as the headings alone do not say.
                     "mean_note": t("gm_mean_rows", lang) if any(r["_comparison"].basis == "abs" for r in own) else "",
-                    "source_notes": _source_notes(own, lang),
+                    "source_notes": profile_table.source_notes(own, lang),
                     # The trend column only where a row has a line: an empty column pushed a factsheet to two pages.
                     "columns": {c: _heading(c, lang) for c in COLUMNS if c != "trend" or any(r["trend"] for r in own)},
                 }
@@ -257,19 +256,6 @@ def _formed_later(rows: list[dict], name: str, lang: str) -> str:
         for _, label, weight in carried.predecessors
     )
     return t("gm_from_predecessors", lang, name=name, year=carried.period.year, parts=parts)
-
-
-def _source_notes(rows: list[dict], lang: str) -> list[tuple[str, str]]:
-    """What the live Gemeente page says under a theme about its sources: a selection (the comparison is over
-    the gemeenten it names), or a complete list (a gemeente it leaves out counts as 0)."""
-    notes = []  # (text on screen, shorter text on paper)
-    selections = [r["indicator"] for r in rows if r["_comparison"].listed_only]
-    if selections:
-        full = t("listed_only_note", lang, indicators=", ".join(selections))
-        notes.append((full, t("listed_only_short", lang)))
-    if any(r["_comparison"].zero_filled for r in rows):
-        notes.append((t("zero_filled_note", lang),) * 2)
-    return notes
 
 
 def _heading(column: str, lang: str) -> str:

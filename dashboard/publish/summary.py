@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from contract.periods import period_end
 from dashboard.i18n import fmt_age, t
 
 THEMES = ("opvang", "huisvesting", "integratie", "context")
@@ -52,9 +51,7 @@ def sentences(name: str, rows: list[dict], lang: str, today: date | None = None)
             ratio = c.gemeente / c.national
             verdict = "sum_higher" if ratio > 1.05 else "sum_lower" if ratio < 0.95 else "sum_same"
             parts.append(t(verdict + mean, lang))
-        # The table's own age cell (it knows a stock on 1 January from a period's total).
-        age = row.get("age") or fmt_age(period_end(row["period_start"], row["period_type"]), today, lang)
-        parts.append(t("sum_age", lang, age=age))
+        parts.append(t("sum_age", lang, age=fmt_age(row["figure_day"], today, lang)))
         out.append((title, " ".join(parts)))
     return out
 
