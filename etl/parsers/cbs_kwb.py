@@ -16,14 +16,13 @@ from pathlib import Path
 import polars as pl
 
 from etl.errors import InputError
-from etl.model import ParseResult
+from etl.model import OBSERVATION, ParseResult
 from etl.readers import numbers, read_csv, require_unique
 from etl.sources import ParseContext, SourceSpec
 
 PATH_KWB_CODES = "stats/cbs/85984NED_kwb_2024_bevolking_geslacht_leeftijd_codes.csv"
 PATH_KWB_HERKOMST = "stats/cbs/85984NED_kwb_2024_bevolking_herkomst_labels.csv"
 
-POPULATION = "bevolking"
 OUTSIDE_EUROPE = "herkomst_buiten_europa"
 LAND = "NL01"
 
@@ -37,78 +36,43 @@ KWB_POPULATION = "Bevolking/Aantal inwoners (aantal)"
 KWB_OUTSIDE_EUROPE = "Bevolking/Bevolking naar herkomst/Herkomstland/Buiten Europa  (aantal)"
 KWB_LAND_CODE = "NL00"  # the KWB tables code the country NL00; everywhere else it is NL01
 
-_CBS = "CBS"
-_LICENCE = "CC BY 4.0"
-
-
-def _odata(table: str) -> str:
-    return f"https://opendata.cbs.nl/ODataApi/OData/{table}"
-
 
 def sources(snapshot: Path) -> list[SourceSpec]:
+    codes_note = (
+        "Copy from GitHub Swienn/ScientificDataAnalysisProject @ 41308216. Used only for the region codes of the "
+        "herkomst export; its population duplicates 85755NED and is not loaded."
+    )
+    herkomst_note = (
+        "Copy from GitHub Swienn/ScientificDataAnalysisProject @ c12a6a0b (export 11-12-2025). Names only; codes "
+        f"joined by row position from {PATH_KWB_CODES} after checking names and populations."
+    )
     return [
-        SourceSpec(
-            id="cbs_85984ned_2024_codes",
-            path=PATH_KWB_CODES,
-            publisher=_CBS,
-            title="Kerncijfers wijken en buurten 2024: bevolking naar geslacht en leeftijd",
-            table_id="85984NED",
-            url=_odata("85984NED"),
-            licence=_LICENCE,
-            reference_date=date(2024, 1, 1),
-            status="official",
-            parse=parse_kwb_codes,
-            notes="Copy from GitHub Swienn/ScientificDataAnalysisProject @ 41308216. Used only for the region "
-            "codes of the herkomst export; its population duplicates 85755NED and is not loaded.",
-        ),
-        SourceSpec(
-            id="cbs_85984ned_2024_herkomst",
-            path=PATH_KWB_HERKOMST,
-            publisher=_CBS,
-            title="Kerncijfers wijken en buurten 2024: bevolking naar herkomst",
-            table_id="85984NED",
-            url=_odata("85984NED"),
-            licence=_LICENCE,
-            reference_date=date(2024, 1, 1),
-            status="official",
-            parse=parse_kwb_herkomst,
-            notes="Copy from GitHub Swienn/ScientificDataAnalysisProject @ c12a6a0b (export 11-12-2025). Names "
-            f"only; codes joined by row position from {PATH_KWB_CODES} after checking names and populations.",
-        ),
+        _spec("cbs_85984ned_2024_codes", PATH_KWB_CODES, "geslacht en leeftijd", parse_kwb_codes, codes_note),
+        _spec("cbs_85984ned_2024_herkomst", PATH_KWB_HERKOMST, "herkomst", parse_kwb_herkomst, herkomst_note),
     ]
 
 
-# --- shared helpers ---------------------------------------------------------------------------------------
-
-
-def _observations(
-    codes: list[str], values: list[float], region_year: int, indicator: str = POPULATION, status: str = "official"
-) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "indicator_id": [indicator] * len(codes),
-            "region_code": codes,
-            "region_year": [region_year] * len(codes),
-            "period": [date(region_year, 1, 1)] * len(codes),
-            "period_type": ["year"] * len(codes),
-            "value": values,
-            "status": [status] * len(codes),
-        },
-        schema={
-            "indicator_id": pl.String,
-            "region_code": pl.String,
-            "region_year": pl.Int32,
-            "period": pl.Date,
-            "period_type": pl.String,
-            "value": pl.Float64,
-            "status": pl.String,
-        },
+def _spec(source_id: str, path: str, subject: str, parse, notes: str) -> SourceSpec:
+    """One of the two exports of 85984NED (Kerncijfers wijken en buurten 2024)."""
+    return SourceSpec(
+        id=source_id,
+        path=path,
+        publisher="CBS",
+        title=f"Kerncijfers wijken en buurten 2024: bevolking naar {subject}",
+        table_id="85984NED",
+        url="https://opendata.cbs.nl/ODataApi/OData/85984NED",
+        licence="CC BY 4.0",
+        reference_date=date(2024, 1, 1),
+        status="official",
+        parse=parse,
+        notes=notes,
     )
 
 
-def _check_gemeente_codes(
-    frame: pl.DataFrame, column: str, year: int, ctx: ParseContext, path: Path, shown: str | None = None
-) -> None:
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _check_gemeente_codes(frame: pl.DataFrame, column: str, year: int, ctx: ParseContext, path: Path) -> None:
     """Every code must be a gemeente of ``year`` (the boundary file of that year is the reference), and every
     gemeente of that year must be there: a file cut off at a line boundary is otherwise silently short."""
     known = set(ctx.gemeente_reference(year)["code"].to_list())
@@ -127,7 +91,7 @@ def _check_gemeente_codes(
             path,
             f"{len(absent)} of the {len(known)} gemeenten of {year} have no row with a value "
             f"(first: {absent[:5]}); is the file truncated?",
-            column=shown or column,
+            column=column,
         )
 
 
@@ -194,4 +158,10 @@ def parse_kwb_pair(herkomst_path: Path, codes_path: Path, ctx: ParseContext) -> 
             herkomst_path, "land or gemeente without a value", line=missing["_line"][0], column=KWB_OUTSIDE_EUROPE
         )
     region_codes = [LAND if c == KWB_LAND_CODE else c for c in frame["_code"]]
-    return ParseResult(observations=_observations(region_codes, frame["_value"].to_list(), 2024, OUTSIDE_EUROPE))
+    # A stock on 1 January 2024, stored as that year.
+    values = frame["_value"].to_list()
+    rows = [
+        (OUTSIDE_EUROPE, code, 2024, date(2024, 1, 1), "year", value, "official")
+        for code, value in zip(region_codes, values, strict=True)
+    ]
+    return ParseResult(observations=pl.DataFrame(rows, schema=OBSERVATION, orient="row"))

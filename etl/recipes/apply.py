@@ -50,13 +50,9 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
         return InputError(path, message, line=row, column=column, sheet=sheet)
 
     if recipe.regions.skip:  # rows of other divisions in the same code column
-        code = pl.col(recipe.regions.code_column).str.strip_chars().str.to_uppercase()
-        table = table.filter(~pl.any_horizontal(code.str.starts_with(p.upper()) for p in recipe.regions.skip))
+        table = _by_code_prefix(table, recipe.regions.code_column, recipe.regions.skip, keep=False)
     if recipe.odata and recipe.odata.region_prefixes:  # what the fetch asked for, also if a server sent more
-        code = pl.col(recipe.regions.code_column).str.strip_chars().str.to_uppercase()
-        prefixes = recipe.odata.region_prefixes
-        wanted = pl.any_horizontal(code.str.starts_with(p.upper()) for p in prefixes)
-        table = table.filter(wanted | code.is_null() | (code == ""))
+        table = _by_code_prefix(table, recipe.regions.code_column, recipe.odata.region_prefixes, keep=True)
 
     numbers = {column: _numbers(table, column, recipe, error) for column in _numeric_columns(recipe)}
     if recipe.values:
@@ -84,30 +80,12 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
         _check_complete(codes, years, rows, recipe, ctx, error)
     if recipe.regions.count is not None:
         _check_count(codes, years, recipe, error)
-    if not recipe.values:  # a list of regions (and their divisions): each region once per year
+    if recipe.regions.define or not recipe.values:  # a list of regions: each region once per year
         main = pl.DataFrame({"code": codes, "year": years, ROW: rows})
         _unique_per_year(main, recipe.regions.code_column or recipe.regions.name_column, error)
     result = ParseResult()
     if recipe.values:
-        long = pl.concat(frames, how="vertical").join(
-            pl.DataFrame({ROW: table[ROW], "region_code": codes, "region_year": years}), on=ROW
-        )
-        # A CBS table has a row per category of every other dimension: twice the same region and period means
-        # the download holds more than the totals.
-        hint = "; the download should hold only the totals of the other dimensions" if recipe.odata else ""
-        _no_duplicates(long, error, hint)
-        if recipe.regions.adds_up:
-            _check_adds_up(long, recipe.regions.level, error)
-        observations = long.drop_nulls("value").select(
-            "indicator_id",
-            "region_code",
-            pl.col("region_year").cast(pl.Int32),
-            "period",
-            "period_type",
-            "value",
-            pl.lit(recipe.figure_status).alias("status"),
-        )
-        result.observations = observations.cast(dict(OBSERVATION))
+        result.observations = _observations(frames, table[ROW], codes, years, recipe, error)
     regions, parents = [], []
     if recipe.regions.define:
         regions.append(_defined(table, recipe.regions, codes, years, error))
@@ -120,6 +98,37 @@ def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
     if parents:
         result.region_parents = pl.concat(parents).cast(dict(REGION_PARENT))
     return result
+
+
+def _by_code_prefix(table: pl.DataFrame, column: str, prefixes: list[str], *, keep: bool) -> pl.DataFrame:
+    """The rows whose code starts with one of ``prefixes`` (``keep``) or the others; a row without a code stays,
+    to be refused as 'row without a region' rather than to vanish."""
+    code = pl.col(column).str.strip_chars().str.to_uppercase()
+    match = pl.any_horizontal(code.str.starts_with(p.upper()) for p in prefixes)
+    return table.filter((match if keep else ~match) | code.is_null() | (code == ""))
+
+
+def _observations(frames, row_numbers: pl.Series, codes, years, recipe: Recipe, error) -> pl.DataFrame:
+    """The value columns' long rows joined to their regions, checked once more as a whole."""
+    long = pl.concat(frames, how="vertical").join(
+        pl.DataFrame({ROW: row_numbers, "region_code": codes, "region_year": years}), on=ROW
+    )
+    # A CBS table has a row per category of every other dimension: twice the same region and period means the
+    # download holds more than the totals.
+    hint = "; the download should hold only the totals of the other dimensions" if recipe.odata else ""
+    _no_duplicates(long, error, hint)
+    if recipe.regions.adds_up:
+        _check_adds_up(long, recipe.regions.level, error)
+    observations = long.drop_nulls("value").select(
+        "indicator_id",
+        "region_code",
+        pl.col("region_year").cast(pl.Int32),
+        "period",
+        "period_type",
+        "value",
+        pl.lit(recipe.figure_status).alias("status"),
+    )
+    return observations.cast(dict(OBSERVATION))
 
 
 def _figures(table: pl.DataFrame, numbers: dict[str, pl.Series], spec, period: Period, error) -> pl.DataFrame:
@@ -454,9 +463,7 @@ def _defined(table: pl.DataFrame, regions, codes: list[str], years: list[int], e
         if not published:
             raise error("empty name", row, regions.name_column)
         names.append(regions.aliases.get(published, published))
-    frame = pl.DataFrame({"code": codes, "year": years, "name": names, "level": regions.level, ROW: rows})
-    _unique_per_year(frame, regions.code_column, error)
-    return frame.drop(ROW)
+    return pl.DataFrame({"code": codes, "year": years, "name": names, "level": regions.level})
 
 
 def _unique_per_year(frame: pl.DataFrame, column: str, error) -> None:
