@@ -150,7 +150,7 @@ def _capped_ticks(
     # The ends of the scale, and round steps between them (0 in the middle of a diverging scale).
     first = math.ceil(zmin / step) * step
     inner = [round(first + i * step, 10) for i in range(int((zmax - first) / step) + 1)]
-    inner = [v for v in inner if zmin + step / 4 < v < zmax - step / 4]
+    inner = [v for v in inner if zmin + step / 2 < v < zmax - step / 2]  # room for the end labels on a phone
     decimals = 0 if zmax >= 10 else (1 if zmax >= 1 else 2)
 
     def label(v: float) -> str:
