@@ -25,7 +25,7 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
             failures.append(f"region: {n} gemeenten in {year}, expected {expected}")
     # Every year with an official gemeente map must list its gemeenten (the map's names and parents come from
     # there). Which years those are follows from the inputs: the stored snapshot has 2016-2026, a live fetch
-    # the years it was asked for.
+    # the years it was asked for (2015-2026 by default).
     map_years = [y for (y,) in _rows(con, "SELECT DISTINCT year FROM region_geometry WHERE level = 'gemeente'")]
     for year in sorted(map_years):
         if year not in counts:

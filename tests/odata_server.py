@@ -440,7 +440,7 @@ POPULATION_REGIONS = (
     ("GM0014", "Groningen (gemeente)"),
     ("GM0363", "Amsterdam"),
 )
-POPULATION_PERIODS = ("2016JJ00", "2023JJ00", "2024JJ00")
+POPULATION_PERIODS = ("2015JJ00", "2016JJ00", "2023JJ00", "2024JJ00")
 
 
 def population_expected() -> dict[tuple[str, str], float | None]:
@@ -501,24 +501,31 @@ GEBIEDEN_GEMEENTEN = (
 )
 
 
-def gebieden_table(provincie_code_key: str, inwonertal_key: str) -> Table:
-    """A 'Gebieden in Nederland' table whose provincie columns sit at a year-specific key (Code_26, Code_34)."""
+def gebieden_table(provincie_code_key: str, inwonertal_key: str, *, group_titles: bool = True) -> Table:
+    """A 'Gebieden in Nederland' table whose provincie columns sit at a year-specific key (Code_26, Code_34).
+
+    ``group_titles=False`` leaves the topic groups untitled, as the 2015 table's StatLine export prints them
+    ('||Code' where later exports say 'Codes en namen van gemeenten/Code')."""
     number = int(provincie_code_key.split("_")[1])
     provincie_naam_key = f"Naam_{number + 1}"
+
+    def titled(title: str) -> str:
+        return title if group_titles else ""
+
     properties = [
         _dimension(0, "RegioS", "Regio's", "GeoDimension"),
-        _group(1, "Codes en namen van gemeenten"),
+        _group(1, titled("Codes en namen van gemeenten")),
         _topic(2, "Code_1", "Code", 1, "String"),
         _topic(3, "Naam_2", "Naam", 1, "String"),
         _topic(4, "SorteringNaam_3", "Sortering naam", 1, "String"),
-        _group(5, "Lokaliseringen van gemeenten"),
-        _group(6, "Arbeidsmarktregio's", 5),
+        _group(5, titled("Lokaliseringen van gemeenten")),
+        _group(6, titled("Arbeidsmarktregio's"), 5),
         _topic(7, "Code_4", "Code", 6, "String"),
         _topic(8, "Naam_5", "Naam", 6, "String"),
-        _group(9, "Provincies", 5),
+        _group(9, titled("Provincies"), 5),
         _topic(10, provincie_code_key, "Code", 9, "String"),
         _topic(11, provincie_naam_key, "Naam", 9, "String"),
-        _group(12, "Statistische gegevens"),
+        _group(12, titled("Statistische gegevens")),
         _topic(13, inwonertal_key, "Inwonertal", 12),
     ]
     rows = []
@@ -578,6 +585,7 @@ def cbs_tables() -> dict[str, Table]:
     return {
         "83102NED": asylum_table(),
         "03759ned": population_table(),
+        "82949NED": gebieden_table("Code_34", "Inwonertal_52", group_titles=False),  # 2015
         "83287NED": gebieden_table("Code_34", "Inwonertal_52"),  # 2016
         "85755NED": gebieden_table("Code_26", "Inwonertal_54"),  # 2024
     }
@@ -586,10 +594,43 @@ def cbs_tables() -> dict[str, Table]:
 GEO_PATH = "/nl/wgs84/"
 
 
+# 1 January 2015 -> 2016 (the stored 82949NED list against the 2016 boundaries): Bussum, Muiden and Naarden
+# became Gooise Meren, Zeevang joined Edam-Volendam, De Friese Meren and Groesbeek took new codes.
+UNDONE_IN_2016 = {
+    "GM1942": (("GM0381", "Bussum"), ("GM0424", "Muiden"), ("GM0425", "Naarden")),
+    "GM0385": (("GM0385", "Edam-Volendam"), ("GM0478", "Zeevang")),
+    "GM1940": (("GM1921", "De Friese Meren"),),
+    "GM1945": (("GM0241", "Groesbeek"),),
+}
+
+
+def boundaries_2015(snapshot, level: str) -> bytes:
+    """A stand-in for the boundary host's 2015 file, which the snapshot does not hold: the 2016 file with the
+    codes and names of 1 January 2015 (393 gemeenten). A gemeente that 2016 merged shares its successor's
+    shape, so the test checks the fetch and the year's codes, not the 2015 borders."""
+    topology = json.loads((snapshot / "geo" / f"{level}_2016.topojson").read_bytes())
+    (name,) = topology["objects"]
+    layer = topology["objects"].pop(name)
+    geometries = []
+    for geometry in layer["geometries"]:
+        code = geometry["properties"]["statcode"]
+        for old_code, old_name in UNDONE_IN_2016.get(code, ((code, geometry["properties"]["statnaam"]),)):
+            properties = {**geometry["properties"], "statcode": old_code, "statnaam": old_name}
+            properties["jrstatcode"] = f"2015{old_code}"
+            geometries.append({**geometry, "id": old_code, "properties": properties})
+    topology["objects"][f"{level}_2015"] = {**layer, "geometries": geometries}
+    return json.dumps(topology).encode("utf-8")
+
+
 def serve_boundaries(server: ODataServer, snapshot, years) -> None:
     """Serve the stored gemeente and provincie boundary files of ``years`` at ``GEO_PATH``, as the boundary host
-    does (the real bytes, read from the snapshot at test time)."""
+    does (the real bytes, read from the snapshot at test time; 2015, which the snapshot lacks, from
+    ``boundaries_2015``)."""
     for level in ("gemeente", "provincie"):
         for year in years:
             name = f"{level}_{year}.topojson"
-            server.files[GEO_PATH + name] = (snapshot / "geo" / name).read_bytes()
+            stored = snapshot / "geo" / name
+            if year == 2015 and not stored.exists():
+                server.files[GEO_PATH + name] = boundaries_2015(snapshot, level)
+            else:
+                server.files[GEO_PATH + name] = stored.read_bytes()

@@ -7,6 +7,7 @@ codes and names) and written into tmp_path; bad-input tests alter those files.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def live(tmp_path: Path, snapshot: Path) -> Path:
     )
     population = [r for r in totals_only(tables["03759ned"]) if r["Perioden"] in ("2016JJ00", "2024JJ00")]
     write(tmp_path, "live/cbs/03759ned_TypedDataSet.json", document("03759ned", "TypedDataSet", population))
-    for table_id in ("83287NED", "85755NED"):
+    for table_id in ("82949NED", "83287NED", "85755NED"):
         table = tables[table_id]
         write(tmp_path, f"live/cbs/{table_id}_TypedDataSet.json", document(table_id, "TypedDataSet", table.rows))
         properties = document(table_id, "DataProperties", table.data_properties)
@@ -88,7 +89,13 @@ def test_no_live_folder_means_no_sources(snapshot):
 def test_sources_lists_present_files_with_manifest_provenance(live):
     present = [spec for spec in all_specs(live) if spec.id.startswith("cbs_live_") and (live / spec.path).exists()]
     specs = {spec.id: spec for spec in present}
-    assert set(specs) == {"cbs_live_83102ned", "cbs_live_03759ned", "cbs_live_83287ned", "cbs_live_85755ned"}
+    assert set(specs) == {
+        "cbs_live_83102ned",
+        "cbs_live_03759ned",
+        "cbs_live_82949ned",
+        "cbs_live_83287ned",
+        "cbs_live_85755ned",
+    }
     asylum = specs["cbs_live_83102ned"]
     assert asylum.retrieved_at.isoformat() == "2025-03-01T10:00:00+00:00"
     assert asylum.url.endswith("/83102NED/TypedDataSet?$format=json")
@@ -121,8 +128,12 @@ def test_population_strips_padded_keys_and_keeps_gm_pv_nl(live):
     assert observations.filter(region_code="GM0014", region_year=2016).height == 0  # null in the file
 
 
-@pytest.mark.parametrize(("source_id", "year"), [("cbs_live_83287ned", 2016), ("cbs_live_85755ned", 2024)])
+@pytest.mark.parametrize(
+    ("source_id", "year"),
+    [("cbs_live_82949ned", 2015), ("cbs_live_83287ned", 2016), ("cbs_live_85755ned", 2024)],
+)
 def test_gebieden_finds_the_provincie_columns_of_each_year(live, source_id, year):
+    """Each year's keys differ (Code_34, Code_26), and 2015's topic groups have no titles: found by their codes."""
     result = run_spec(source_spec(live, source_id), live)
     gemeenten = result.regions.filter(level="gemeente")
     assert sorted(zip(gemeenten["code"], gemeenten["name"], strict=True)) == sorted(
@@ -201,12 +212,32 @@ def test_gebieden_without_data_properties(live):
 def test_gebieden_without_a_provincie_group(live):
     path = live / "live/cbs/85755NED_DataProperties.json"
     data = json.loads(path.read_text())
-    for prop in data["value"]:
-        if prop["Title"] == "Provincies":
-            prop["Title"] = "Landsdelen"
+    data["value"] = [prop for prop in data["value"] if prop["Key"] not in ("Code_26", "Naam_27")]
     path.write_text(json.dumps(data))
-    with pytest.raises(InputError, match=r"cannot find \['provincie_code', 'provincie_naam'\]"):
+    message = (
+        "85755NED_TypedDataSet.json: cannot tell which topic group holds the provincie codes (PV\\d{2} in most "
+        "rows); groups with a Code and a Naam: Codes en namen van gemeenten (Code_1), Arbeidsmarktregio's (Code_4)"
+    )
+    with pytest.raises(InputError, match=re.escape(message)):
         run_spec(source_spec(live, "cbs_live_85755ned"), live)
+
+
+def test_gebieden_prefers_the_titled_group_when_two_hold_provincie_codes(live):
+    """A second group of PV codes (say, a former provincie) does not take the place of 'Provincies'."""
+    table = cbs_tables()["85755NED"]
+    properties = table.data_properties + [
+        {**prop, "ID": prop["ID"] + 100, "ParentID": 109, "Key": prop["Key"].replace("_2", "_9")}
+        for prop in table.data_properties
+        if prop["Key"] in ("Code_26", "Naam_27")
+    ]
+    properties.append(
+        {**next(p for p in table.data_properties if p["Title"] == "Provincies"), "ID": 109, "Title": "Vroeger"}
+    )
+    rows = [{**row, "Code_96": "PV99      ", "Naam_97": "Elders"} for row in table.rows]
+    write(live, "live/cbs/85755NED_DataProperties.json", document("85755NED", "DataProperties", properties))
+    write(live, "live/cbs/85755NED_TypedDataSet.json", document("85755NED", "TypedDataSet", rows))
+    parents = run_spec(source_spec(live, "cbs_live_85755ned"), live).region_parents
+    assert set(parents["parent_code"]) == {"PV20", "PV22", "PV27"}
 
 
 def test_gebieden_with_a_blank_provincie_names_the_row(live):

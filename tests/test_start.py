@@ -14,10 +14,10 @@ import duckdb
 import pytest
 
 from tests.conftest import REPO
-from tests.odata_server import GEO_PATH, ODataServer, cbs_tables, serve_boundaries
+from tests.odata_server import GEO_PATH, ODataServer, cbs_tables, population_expected, serve_boundaries
 from tests.test_load import _free_port, _healthy, loadtest
 
-YEARS = (2016, 2024)
+YEARS = (2015, 2016, 2024)  # 2015 as the fetch's default starts: boundaries and Gebieden of that year
 
 
 def fresh_copy(target: Path) -> Path:
@@ -83,8 +83,21 @@ def test_start_on_a_fresh_machine_fetches_builds_and_serves(live_sources, tmp_pa
             asylum = con.execute(
                 "SELECT count(*) FROM observation WHERE indicator_id = 'asielverzoeken_eerste'"
             ).fetchone()[0]
+            population_2015 = con.execute(
+                "SELECT o.value, p.parent_code FROM observation o "
+                "JOIN region_parent p ON p.code = o.region_code AND p.year = o.region_year "
+                "AND p.parent_level = 'provincie' "
+                "WHERE o.indicator_id = 'bevolking' AND o.region_code = 'GM0363' AND o.period = DATE '2015-01-01'"
+            ).fetchall()
+            gemeenten_2015 = con.execute(
+                "SELECT count(*) FROM region WHERE level = 'gemeente' AND year = 2015"
+            ).fetchone()
+            tables = {t for (t,) in con.execute("SELECT table_id FROM source").fetchall()}
         assert urls and all(u.startswith(live_sources.base_url) for u in urls), urls
         assert asylum > 0 and sorted(y for (y,) in maps) == list(YEARS)
+        # Population from 2015, in that year's gemeenten (393) and provincie, with Gebieden in Nederland 2015 read.
+        assert population_2015 == [(population_expected()[("GM0363", "2015JJ00")], "PV27")]
+        assert gemeenten_2015 == (393,) and "82949NED" in tables
         assert (repo / "data" / "snapshot" / "live" / "manifest.json").is_file()
 
         # Every page answers without an exception on this (thin) warehouse.

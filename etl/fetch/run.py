@@ -51,7 +51,7 @@ from etl.fetch.tables import (
     total_key,
 )
 
-DEFAULT_YEARS = tuple(range(2016, 2027))
+DEFAULT_YEARS = tuple(range(2015, 2027))  # population per gemeente from 2015, the first year the dashboard covers
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,16 @@
 """CBS "Gebieden in Nederland <year>" downloaded by ``etl fetch`` (OData v3 TypedDataSet JSON under ``live/cbs/``):
 the gemeenten and provincies of that year with their names, gemeente -> provincie.
 
-Kept as code because the columns are found through the table's DataProperties (the topic groups 'Codes en namen
-van gemeenten' and 'Provincies'), whose keys differ per year. The other live tables (asylum requests 83102NED,
-population 03759ned) are recipes (``recipes/cbs_live_*.toml``). Keys arrive space-padded (``'GM0363    '``) and
-are stripped here, not in the stored file. Provenance (URL, retrieval time) comes from ``live/manifest.json``.
+Kept as code because the columns are found through the table's DataProperties and values (the Code/Naam topic
+groups whose codes are GM and PV codes), whose keys and group titles differ per year. The other live tables
+(asylum requests 83102NED, population 03759ned) are recipes (``recipes/cbs_live_*.toml``). Keys arrive
+space-padded (``'GM0363    '``) and are stripped here, not in the stored file. Provenance (URL, retrieval time)
+comes from ``live/manifest.json``.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -73,32 +75,44 @@ def _unique(path: Path, keys: list[tuple], what: str) -> None:
 # --- Gebieden in Nederland -------------------------------------------------------------------------
 
 
-def gebieden_columns(properties: list[dict], path: Path) -> dict[str, str]:
-    """Keys of the gemeente and provincie Code/Naam topics, found by the titles of their topic groups.
+# The code forms that tell the gemeente and provincie Code topics apart from the other divisions' codes.
+CODE_FORMS = {"gemeente": re.compile(r"GM\d{4}"), "provincie": re.compile(r"PV\d{2}")}
+KNOWN_GROUPS = {"gemeente": GEBIEDEN_GEMEENTE_GROUP, "provincie": GEBIEDEN_PROVINCIE_GROUP}
 
-    The numeric suffix differs per year (provincie ``Code_34`` in 2016, ``Code_26`` in 2024), so the
-    keys are looked up instead of hard-coded.
+
+def gebieden_columns(properties: list[dict], rows: list[dict], path: Path) -> dict[str, str]:
+    """Keys of the gemeente and provincie Code/Naam topics: the topic group whose 'Code' holds a GM (PV) code in
+    most rows (a row that breaks the form is named by the parse, row and column).
+
+    Found by their values, not hard-coded: the numeric suffix differs per year (provincie ``Code_34`` in 2016,
+    ``Code_26`` in 2024), and the group titles are not the same in every year (the 2015 table's StatLine export
+    prints its topics as '||Code', without the group titles that later exports show). Where two groups qualify,
+    the one with the usual title wins.
     """
-    groups = {
-        p.get("ID"): str(p.get("Title") or "").strip().lower() for p in properties if p.get("Type") == "TopicGroup"
-    }
-    found: dict[str, str] = {}
+    groups = {p.get("ID"): str(p.get("Title") or "").strip() for p in properties if p.get("Type") == "TopicGroup"}
+    pairs: dict[object, dict[str, str]] = {}
     for prop in properties:
-        if prop.get("Type") != "Topic" or not isinstance(prop.get("Key"), str):
-            continue
-        group = groups.get(prop.get("ParentID"), "")
         title = str(prop.get("Title") or "").strip().lower()
-        if group == GEBIEDEN_GEMEENTE_GROUP and title in ("code", "naam"):
-            found[f"gemeente_{title}"] = prop["Key"]
-        elif group == GEBIEDEN_PROVINCIE_GROUP and title in ("code", "naam"):
-            found[f"provincie_{title}"] = prop["Key"]
-    missing = sorted({"gemeente_code", "gemeente_naam", "provincie_code", "provincie_naam"} - set(found))
-    if missing:
-        raise InputError(
-            path,
-            f"cannot find {missing} (topics 'Code'/'Naam' under the groups 'Codes en namen van gemeenten' and "
-            "'Provincies')",
-        )
+        if prop.get("Type") == "Topic" and isinstance(prop.get("Key"), str) and title in ("code", "naam"):
+            pairs.setdefault(prop.get("ParentID"), {})[title] = prop["Key"]
+    pairs = {group: pair for group, pair in pairs.items() if set(pair) == {"code", "naam"}}
+
+    def holds(form: re.Pattern, key: str) -> bool:
+        return sum(bool(form.fullmatch(str(row.get(key) or "").strip())) for row in rows) * 2 > len(rows)
+
+    found: dict[str, str] = {}
+    for level, form in CODE_FORMS.items():
+        matches = [group for group, pair in pairs.items() if holds(form, pair["code"])]
+        if len(matches) > 1:
+            matches = [group for group in matches if groups.get(group, "").lower() == KNOWN_GROUPS[level]]
+        if len(matches) != 1:
+            seen = ", ".join(f"{groups.get(group) or '(untitled)'} ({pair['code']})" for group, pair in pairs.items())
+            raise InputError(
+                path,
+                f"cannot tell which topic group holds the {level} codes ({form.pattern} in most rows); "
+                f"groups with a Code and a Naam: {seen or 'none'}",
+            )
+        found[f"{level}_code"], found[f"{level}_naam"] = pairs[matches[0]]["code"], pairs[matches[0]]["naam"]
     return found
 
 
@@ -108,7 +122,8 @@ def parse_gebieden(path: Path, ctx: ParseContext, *, year: int, table: str) -> P
     properties_path = ctx.dependency(properties_rel)
     if not properties_path.exists():
         raise InputError(properties_path, f"missing; needed to find the provincie columns of {path.name}")
-    columns = gebieden_columns(read_odata_records(properties_path, []), properties_path)
+    rows = read_odata_records(path, [])
+    columns = gebieden_columns(read_odata_records(properties_path, []), rows, path)
     rows = read_odata_records(path, list(columns.values()))
     gemeenten, provincies, parents = [], {}, []
     for index in range(len(rows)):
