@@ -379,6 +379,68 @@ def test_a_retired_table_is_replaced_by_its_successor_from_the_cbs_catalogue(ser
     assert "Successor of 83102NED, which CBS no longer serves" in notes
 
 
+def test_a_successor_that_numbers_a_measure_anew_is_read_by_the_measure_name(server, snapshot, tmp_path, capsys):
+    """CBS keys are a name and a position: a successor of 03759ned may carry the population as
+    'BevolkingOp1Januari_3'. The fetch asks for that key, the manifest and the source's notes say so, and the
+    recipe (which names 'BevolkingOp1Januari_1') reads the figures unchanged."""
+    import duckdb
+
+    from etl.build import build
+    from tests.conftest import snapshot_variant
+    from tests.odata_server import catalogue_entry, population_table
+
+    title = "Bevolking op 1 januari en gemiddelde; geslacht, leeftijd en regio"
+    successor = population_table()
+    for prop in successor.data_properties:
+        if prop["Key"] == "BevolkingOp1Januari_1":
+            prop["Key"] = "BevolkingOp1Januari_3"
+    successor.rows[:] = [
+        {("BevolkingOp1Januari_3" if key == "BevolkingOp1Januari_1" else key): value for key, value in row.items()}
+        for row in successor.rows
+    ]
+    server.tables.pop("03759ned")
+    server.tables["86000NED"] = successor
+    server.catalogue = [catalogue_entry("86000NED", title, "2026-11-20T02:00:00")]
+    folder = snapshot_variant(snapshot, tmp_path / "snap")
+    arguments = ["--out", str(folder), "--cbs-base", server.base_url, "--years", "2016,2024"]
+    assert main([*arguments, "--tables", "03759ned", "--retries", "0"]) == 0
+    said = capsys.readouterr().out
+    assert "note: 86000NED has BevolkingOp1Januari_3 where 03759ned had BevolkingOp1Januari_1" in said
+    (query,) = {q["$select"] for q in server.queries("/ODataFeed/odata/86000NED/TypedDataSet")}
+    assert "BevolkingOp1Januari_3" in query.split(",") and "BevolkingOp1Januari_1" not in query
+    manifest = json.loads((folder / "live" / "manifest.json").read_text())
+    entry = next(e for e in manifest["files"] if e["path"] == "live/cbs/86000NED_TypedDataSet.json")
+    assert entry["columns"] == {"BevolkingOp1Januari_1": "BevolkingOp1Januari_3"}
+
+    out = tmp_path / "w.duckdb"
+    build(folder, out, tmp_path / "cache")
+    with duckdb.connect(str(out), read_only=True) as con:
+        value, notes = con.execute(
+            """SELECT o.value, s.notes FROM observation o JOIN source s ON s.id = o.source_id
+               WHERE o.indicator_id = 'bevolking' AND o.region_code = 'GM0363' AND o.period = DATE '2024-01-01'
+               AND s.table_id = '86000NED'"""
+        ).fetchone()
+    assert value == population_expected()[("GM0363", "2024JJ00")]
+    assert "Reads BevolkingOp1Januari_1 as BevolkingOp1Januari_3." in notes
+
+
+def test_a_successor_is_not_matched_by_a_measure_name_that_two_topics_share(server, tmp_path):
+    """Two topics named alike ('BevolkingOp1Januari_3' and '_4'): no guess, the fetch names the measure."""
+    from tests.odata_server import catalogue_entry, population_table
+
+    successor = population_table()
+    for prop in successor.data_properties:
+        if prop["Key"] == "BevolkingOp1Januari_1":
+            prop["Key"] = "BevolkingOp1Januari_3"
+        elif prop["Key"] == "GemiddeldeBevolking_2":
+            prop["Key"] = "BevolkingOp1Januari_4"
+    server.tables.pop("03759ned")
+    server.tables["86000NED"] = successor
+    server.catalogue = [catalogue_entry("86000NED", "Bevolking op 1 januari", "2026-11-20T02:00:00")]
+    with pytest.raises(FetchError, match=r"table 86000NED lacks what its recipe reads: 'BevolkingOp1Januari_1'"):
+        run(server, tmp_path / "out", tables=["03759ned"])
+
+
 def test_a_retired_table_without_a_successor_says_so(server, tmp_path):
     server.tables.pop("83102NED")
     server.catalogue = [catalogue_entry_for_test("83102NED")]

@@ -21,6 +21,7 @@ are reported together at the end (``FetchError`` for one, ``FetchFailed`` for se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -213,6 +214,23 @@ class Resolved:
     table: str
     replaces: str | None = None
     title: str | None = None
+    columns: dict[str, str] | None = None  # a successor's renumbered measures: recipe key -> the successor's key
+
+
+def renumbered(measures: list[str], keys: list[str]) -> dict[str, str]:
+    """Measures a successor table numbers anew ('BevolkingOp1Januari_1' -> 'BevolkingOp1Januari_3'): CBS keys are a
+    name and the topic's position, and a new table may order its topics otherwise. A measure is matched by its
+    name only when exactly one of the table's topics has that name."""
+
+    def name(key: str) -> str:
+        return re.sub(r"_\d+$", "", key)
+
+    found = {}
+    for measure in measures:
+        same = [key for key in keys if name(key) == name(measure)]
+        if measure not in keys and len(same) == 1:
+            found[measure] = same[0]
+    return found
 
 
 def resolve(odata: ODataClient, table: str, hint: str | None) -> tuple[Resolved, ODataResult]:
@@ -245,9 +263,18 @@ def resolve(odata: ODataClient, table: str, hint: str | None) -> tuple[Resolved,
 
 def _files(*results: ODataResult, resolved: Resolved | None = None) -> list[FetchedFile]:
     retrieved_at = utc_now()
-    replaces, title = (resolved.replaces, resolved.title) if resolved else (None, None)
+    resolved = resolved or Resolved("")
     return [
-        FetchedFile(cbs_file(r.table_id, r.entity), r.content(), r.urls, r.table_id, retrieved_at, replaces, title)
+        FetchedFile(
+            cbs_file(r.table_id, r.entity),
+            r.content(),
+            r.urls,
+            r.table_id,
+            retrieved_at,
+            resolved.replaces,
+            resolved.title,
+            resolved.columns if r.entity == "TypedDataSet" else None,
+        )
         for r in results
     ]
 
@@ -279,6 +306,9 @@ def fetch_table(odata: ODataClient, request: TableRequest, years: list[int]) -> 
     categories, geo, time = dimensions(properties.rows)
     dimension_keys = {*categories, geo, time}
     measures = [c for c in request.columns if c not in dimension_keys]
+    if resolved.replaces:
+        resolved = replace(resolved, columns=renumbered(measures, topic_keys(properties.rows)) or None)
+        measures = [(resolved.columns or {}).get(m, m) for m in measures]
     missing = [m for m in measures if m not in topic_keys(properties.rows)]
     needs = [("a region dimension", geo is None and bool(request.region_prefixes))]
     needs.append(("a time dimension", time is None and request.only_fetched_years))

@@ -33,6 +33,7 @@ class FetchedFile:
     # A table fetched in place of one CBS retired: the retired id and the successor's title from the catalogue.
     replaces: str | None = None
     title: str | None = None
+    columns: dict[str, str] | None = None  # a successor's renumbered measures: recipe key -> key in this file
 
 
 def utc_now() -> str:
@@ -81,6 +82,7 @@ class Manifest:
                 "sha256": hashlib.sha256(item.content).hexdigest(),
                 "bytes": len(item.content),
                 **({"replaces": item.replaces, "title": item.title} if item.replaces else {}),
+                **({"columns": item.columns} if item.columns else {}),
             }
         self.save()
 

@@ -3,7 +3,7 @@ own id, or under its successor's when CBS retired it) with the URLs and time it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +23,7 @@ class StoredTable:
     title: str | None  # the successor's title in the CBS catalogue
     urls: list[str]
     retrieved_at: datetime | None
+    columns: dict[str, str] = field(default_factory=dict)  # recipe key -> the successor's renumbered key
 
     @property
     def note(self) -> str:
@@ -32,7 +33,8 @@ class StoredTable:
             if self.replaces
             else ""
         )
-        return LIVE_NOTE + pages + successor
+        renumbered = "".join(f" Reads {old} as {new}." for old, new in sorted(self.columns.items()))
+        return LIVE_NOTE + pages + successor + renumbered
 
 
 def read_manifest(snapshot: Path) -> dict[str, dict]:
@@ -63,4 +65,5 @@ def stored_table(manifest: dict[str, dict], table: str) -> StoredTable:
         title=title,
         urls=entry.get("urls") or [FEED_URL.format(table=table_id)],
         retrieved_at=datetime.fromisoformat(retrieved) if retrieved else None,
+        columns=dict(entry.get("columns") or {}),
     )

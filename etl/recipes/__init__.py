@@ -63,6 +63,7 @@ def spec_of(recipe: Recipe, path: Path, root: Path | None = None, manifest: dict
     )
     if recipe.odata is not None:
         stored = stored_table(manifest or {}, recipe.odata.table)
+        common["parse"] = functools.partial(_parse, recipe, columns=stored.columns)
         return SourceSpec(
             **common,
             path=stored.path,
@@ -85,7 +86,7 @@ def spec_of(recipe: Recipe, path: Path, root: Path | None = None, manifest: dict
     )
 
 
-def _parse(recipe: Recipe, path: Path, ctx: ParseContext):
+def _parse(recipe: Recipe, path: Path, ctx: ParseContext, columns: dict[str, str] | None = None):
     from etl.recipes.apply import parse
 
-    return parse(recipe, path, ctx)
+    return parse(recipe, path, ctx, columns)

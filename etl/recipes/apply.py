@@ -40,8 +40,9 @@ def needed_columns(recipe: Recipe) -> list[str]:
     return list(dict.fromkeys(c for c in columns if c))
 
 
-def parse(recipe: Recipe, path: Path, ctx: ParseContext) -> ParseResult:
-    table = read_table(path, recipe.file, needed_columns(recipe))
+def parse(recipe: Recipe, path: Path, ctx: ParseContext, columns: dict[str, str] | None = None) -> ParseResult:
+    """``columns``: where a CBS successor table renumbered a measure, the recipe's key -> the key in the file."""
+    table = read_table(path, recipe.file, needed_columns(recipe), columns)
     sheet = table["_sheet"][0]
 
     def error(message: str, row: int | None = None, column: str | None = None) -> InputError:

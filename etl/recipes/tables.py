@@ -17,12 +17,13 @@ from etl.recipes.model import FileFormat
 ROW = "_row"  # the 1-based row number of each record in the file (a spreadsheet's row, a CSV's line)
 
 
-def read_table(path: Path, fmt: FileFormat, needed: list[str]) -> pl.DataFrame:
+def read_table(path: Path, fmt: FileFormat, needed: list[str], renamed: dict[str, str] | None = None) -> pl.DataFrame:
     """Text columns named by the header row, ``ROW`` with each record's row number; the ``needed`` columns
-    must be present (a moved header row or a renamed column stops here, with the header that was found)."""
+    must be present (a moved header row or a renamed column stops here, with the header that was found).
+    ``renamed``: an OData file's own key for a needed column (a successor table's renumbered measure)."""
     sheet = None
     if fmt.format == "cbs-odata":
-        return _odata(path, needed)
+        return _odata(path, needed, renamed or {})
     if fmt.format in ("xlsx", "ods"):
         rows, sheet, merged = _spreadsheet(path, fmt)
         _no_merged_header(path, sheet, merged, fmt.header_row)
@@ -63,11 +64,13 @@ def read_table(path: Path, fmt: FileFormat, needed: list[str]) -> pl.DataFrame:
     )
 
 
-def _odata(path: Path, needed: list[str]) -> pl.DataFrame:
-    """The records of an OData JSON document (``{"value": [...]}``) as text cells; ``ROW`` is each record's index
-    in ``value``. CBS pads keys with spaces (stripped later, where codes are read); null is an empty cell."""
-    records = read_odata_records(path, needed)
-    cells = [[_text(record[c]) for c in needed] for record in records]
+def _odata(path: Path, needed: list[str], renamed: dict[str, str]) -> pl.DataFrame:
+    """The records of an OData JSON document (``{"value": [...]}``) as text cells named as the recipe names them;
+    ``ROW`` is each record's index in ``value``. CBS pads keys with spaces (stripped later, where codes are read);
+    null is an empty cell."""
+    keys = [renamed.get(c, c) for c in needed]
+    records = read_odata_records(path, keys)
+    cells = [[_text(record[key]) for key in keys] for record in records]
     frame = pl.DataFrame(cells, schema={c: pl.String for c in needed}, orient="row")
     return frame.with_columns(
         pl.Series(ROW, range(len(records)), dtype=pl.Int64), pl.lit(None, dtype=pl.String).alias("_sheet")
