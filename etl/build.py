@@ -209,6 +209,7 @@ def build(
         for name, frame in result.frames().items():
             tagged[name].append(harmonise.Tagged(spec.id, rank, frame))
 
+    _refuse_conflicting_parents(tagged["region_parents"], {s.id: s.path for s in specs}, snapshot)
     crosswalk = _cached_crosswalk(snapshot, checksums, code, cache)
     zero_sources = {s.id for s in specs if s.absent == "zero"}
     tables = _harmonised_tables(tagged, crosswalk, zero_sources)
@@ -224,6 +225,28 @@ def build(
     report.rows = {name: frame.height for name, frame in tables.items()}
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _refuse_conflicting_parents(parts: list[harmonise.Tagged], paths: dict[str, str], snapshot: Path) -> None:
+    conflicts = harmonise.conflicting_parents(parts)
+    if conflicts.height == 0:
+        return
+    regions = conflicts.select("code", "year", "parent_level").unique(maintain_order=True)
+    lines = []
+    for code, year, level in regions.head(5).iter_rows():
+        claims = conflicts.filter(code=code, year=year, parent_level=level)
+        said = " and ".join(
+            f"{parent} ({source}, {paths.get(source, '?')})"
+            for parent, source in claims.select("parent_code", "source_id").iter_rows()
+        )
+        lines.append(f"  - {code} in {year}: {level} {said}")
+    more = f"\n  ... and {regions.height - 5} more" if regions.height > 5 else ""
+    first_source = conflicts["source_id"][0]
+    raise InputError(
+        snapshot / paths.get(first_source, ""),
+        f"sources disagree on the region that {regions.height} region(s) lie in; correct the wrong one (the "
+        f"previous warehouse is kept):\n" + "\n".join(lines) + more,
+    )
 
 
 def _harmonised_tables(

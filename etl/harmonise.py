@@ -1,6 +1,7 @@
 """Semantic harmonisation: merge what every parser produced into one consistent set of tables.
 
 - one name per (region code, year), preferring the highest-priority source;
+- one parent per (region, year, division), which every source that gives one must agree on;
 - the country (NL01) exists in every year that anything refers to;
 - one observation per (indicator, region, period), preferring the highest-priority source.
 
@@ -40,6 +41,22 @@ def first_by_rank(parts: list[Tagged], key: list[str], empty: pl.DataFrame) -> p
         return empty.with_columns(pl.lit(None, dtype=pl.String).alias("source_id"))
     return (
         stacked.sort("_rank", maintain_order=True).unique(subset=key, keep="first", maintain_order=True).drop("_rank")
+    )
+
+
+def conflicting_parents(parts: list[Tagged]) -> pl.DataFrame:
+    """Every (code, year, parent_level, parent_code, source_id) of a region that two sources place in different
+    regions of one division in the same year. Ranking would silently pick one of them; which is right is not
+    known, so the build refuses (and says which sources disagree)."""
+    stacked = _stack(parts)
+    key = ["code", "year", "parent_level"]
+    if stacked is None:
+        return pl.DataFrame(schema={**dict.fromkeys(key, pl.String), "parent_code": pl.String, "source_id": pl.String})
+    return (
+        stacked.filter(pl.col("parent_code").n_unique().over(key) > 1)
+        .select(*key, "parent_code", "source_id")
+        .unique()
+        .sort(*key, "parent_code", "source_id")
     )
 
 

@@ -15,6 +15,7 @@ from tests.conftest import REPO, snapshot_variant
 HOUSING = "stats/housing/taakstelling_realisatie_vergunninghouders_2016H1_per_gemeente.csv"
 POP_2025 = "stats/cbs/70072NED_regionale_kerncijfers_2025_regio_labels.csv"
 ASYLUM = "stats/cbs/80059NED_asielverzoeken_nareizigers_nationaliteit_jaar_1975-2018.csv"
+GEBIEDEN_2024 = "stats/cbs/gebieden_in_nederland_2024_85755NED_typed_alle_indelingen_inwonertal.csv"
 
 
 def etl(*args: str) -> subprocess.CompletedProcess:
@@ -101,6 +102,14 @@ def _truncate(data: bytes, keep: float = 0.5) -> bytes:
     return data[: int(len(data) * keep)]
 
 
+def _amsterdam_in_utrecht(data: bytes) -> bytes:
+    lines = data.split(b"\n")
+    row = next(i for i, line in enumerate(lines) if b";GM0363    ;" in line)
+    utrecht = b"PV26      ;" + b"Utrecht".ljust(50) + b";"
+    lines[row] = lines[row].replace(b"PV27      ;" + b"Noord-Holland".ljust(50) + b";", utrecht)
+    return b"\n".join(lines)
+
+
 BAD_INPUTS = {
     # name: (file, transform of the real bytes, what the message must name)
     "truncated_csv": (HOUSING, lambda b: _truncate(b, 0.5).rsplit(b",", 1)[0], "line"),
@@ -118,6 +127,9 @@ BAD_INPUTS = {
     "unknown_gemeente": (HOUSING, lambda b: b.replace(b"Aa en Hunze,", b"Aa en Hunzee,", 1), "Aa en Hunzee"),
     "duplicate_row": (ASYLUM, lambda b: b + b'\r\n"9999";"T001059  ";"1975JJ00";"     390"', "duplicate"),
     "wrong_delimiter_population": (POP_2025, lambda b: b.replace(b";", b","), "separated"),
+    # Amsterdam in Utrecht: the row itself is consistent (code and name), but the 2024 boundaries put it in
+    # Noord-Holland, and ranking must not silently pick one of the two.
+    "provincie_contradicts_the_boundaries": (GEBIEDEN_2024, _amsterdam_in_utrecht, "GM0363 in 2024: provincie PV26"),
 }
 
 
