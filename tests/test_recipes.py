@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -69,7 +70,7 @@ def write_ods(rows: list[list[object]], target: Path) -> Path:
     def add(cells: list[object]) -> None:
         row = TableRow()
         for value in cells:
-            if isinstance(value, int):
+            if isinstance(value, int | float):
                 cell = TableCell(valuetype="float", value=value)
                 cell.addElement(P(text=str(value)))
             else:
@@ -97,7 +98,8 @@ def spreadsheet_recipe(tmp_path: Path, fmt: str, file_name: str, **changes: str)
     text = text.replace("priority = 2", "priority = 1")
     file_block = (
         f'[file]\npath = "files/{file_name}"\nformat = "{fmt}"\nsheet = "{changes.get("sheet", "Taakstelling")}"\n'
-        f"header_row = {changes.get('header_row', 3)}\nfooter_rows = 1\nunknown = []\nzero = []\n\n"
+        f"header_row = {changes.get('header_row', 3)}\nfooter_rows = 1\nunknown = []\nzero = []\n"
+        f"{changes.get('numbers', '')}\n"
     )
     text = re.sub(r"\[file\]\n.*?\n\n(?=\[regions\])", file_block, text, flags=re.S)
     target = tmp_path / f"recipe_{fmt}.toml"
@@ -122,6 +124,24 @@ def test_a_spreadsheet_copy_gives_exactly_the_csv_figures(snapshot, tmp_path, cs
     figures = parse_with(spreadsheet_recipe(tmp_path, fmt, f"housing.{fmt}"), tmp_path, snapshot).sort(KEY)
     assert figures.height == csv_figures.height == 390 * 11
     assert figures.equals(csv_figures)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_number_cell_is_read_as_the_number_it_holds_whatever_the_recipes_separators(snapshot, tmp_path, fmt):
+    """A spreadsheet holds 965.5 as a number, not as text: a recipe written for Dutch text cells (decimal comma,
+    thousands point) must not read it as 9655. Amsterdam's backlog and target move half a place each way, so the
+    recipe's check (backlog + target = corrected target, 1877) still holds."""
+    rows = edited(snapshot, "Amsterdam", 2, 911.5)  # was 912
+    rows = [[*row[:3], 965.5, *row[4:]] if row[0] == "Amsterdam" else row for row in rows]  # was 965
+    (tmp_path / "files").mkdir()
+    writer = write_xlsx if fmt == "xlsx" else write_ods
+    writer(rows, tmp_path / "files" / f"housing.{fmt}")
+    recipe = spreadsheet_recipe(tmp_path, fmt, f"housing.{fmt}", numbers='decimal = ","\nthousands = "."\n')
+    recipe.write_text(recipe.read_text().replace("whole = true\n", ""), encoding="utf-8")
+    figures = parse_with(recipe, tmp_path, snapshot).filter(region_code="GM0363")
+    values = {(row["indicator_id"], row["period"]): row["value"] for row in figures.iter_rows(named=True)}
+    assert values[("taakstelling", date(2016, 1, 1))] == 965.5
+    assert values[("huisvesting_saldo", date(2016, 1, 1))] == 911.5
 
 
 CBS_RECIPE = """

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -23,7 +24,7 @@ def read_table(path: Path, fmt: FileFormat, needed: list[str], renamed: dict[str
     ``renamed``: an OData file's own key for a needed column (a successor table's renumbered measure)."""
     sheet = None
     if fmt.format == "cbs-odata":
-        return _odata(path, needed, renamed or {})
+        return _odata(path, needed, renamed or {}, fmt.decimal)
     if fmt.format in ("xlsx", "ods"):
         rows, sheet, merged = _spreadsheet(path, fmt)
         _no_merged_header(path, sheet, merged, fmt.header_row)
@@ -64,13 +65,13 @@ def read_table(path: Path, fmt: FileFormat, needed: list[str], renamed: dict[str
     )
 
 
-def _odata(path: Path, needed: list[str], renamed: dict[str, str]) -> pl.DataFrame:
+def _odata(path: Path, needed: list[str], renamed: dict[str, str], decimal: str) -> pl.DataFrame:
     """The records of an OData JSON document (``{"value": [...]}``) as text cells named as the recipe names them;
     ``ROW`` is each record's index in ``value``. CBS pads keys with spaces (stripped later, where codes are read);
     null is an empty cell."""
     keys = [renamed.get(c, c) for c in needed]
     records = read_odata_records(path, keys)
-    cells = [[_text(record[key]) for key in keys] for record in records]
+    cells = [[_text(record[key], decimal) for key in keys] for record in records]
     frame = pl.DataFrame(cells, schema={c: pl.String for c in needed}, orient="row")
     return frame.with_columns(
         pl.Series(ROW, range(len(records)), dtype=pl.Int64), pl.lit(None, dtype=pl.String).alias("_sheet")
@@ -125,16 +126,21 @@ def _spreadsheet(path: Path, fmt: FileFormat) -> tuple[list[list[str]], str, lis
         merged = list(sheet.merged_cell_ranges or [])
     except CalamineError as exc:
         raise InputError(path, f"sheet cannot be read ({exc}); is the file truncated?", sheet=name) from exc
-    return [[_text(value) for value in row] for row in cells], name, merged
+    return [[_text(value, fmt.decimal) for value in row] for row in cells], name, merged
 
 
-def _text(value: object) -> str:
+def _text(value: object, decimal: str = ".") -> str:
+    """A typed cell as text. A number is written with the recipe's decimal mark and no thousands separator, so
+    the recipe's rules for text cells read it back unchanged: 1234.5 under ``decimal = ","`` and
+    ``thousands = "."`` is '1234,5', not '1234.5' (which those rules would read as 12345)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() else repr(value)
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f").replace(".", decimal)  # positional: no '1e-05'
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
