@@ -17,7 +17,7 @@ import polars as pl
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = REPO / "data" / "ketenmonitor.duckdb"
 ENV_VAR = "KETEN_WAREHOUSE"
-BUILD_COMMAND = "python -m etl build"
+BUILD_COMMAND = "python -m etl prepare"  # finds or fetches the sources, then builds
 T = TypeVar("T")
 
 # The level of a region the region table does not list (e.g. NL01 for 1975), from its code prefix.

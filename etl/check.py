@@ -102,6 +102,6 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def check_file(path: Path) -> list[str]:
     if not path.exists():
-        return [f"{path}: warehouse not found; build it with: python -m etl build"]
+        return [f"{path}: warehouse not found; build it with: python -m etl prepare"]
     with duckdb.connect(str(path), read_only=True) as con:
         return run_checks(con)

@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             from etl.info import describe
 
             if not args.warehouse.exists():
-                print(f"{args.warehouse}: not found; build it with: python -m etl build", file=sys.stderr)
+                print(f"{args.warehouse}: not found; build it with: python -m etl prepare", file=sys.stderr)
                 return 1
             print(describe(args.warehouse))
             return 0

@@ -73,7 +73,7 @@ FIELD_TYPES = {
 def export(warehouse: Path, out: Path) -> dict:
     """Write the files and ``datapackage.json`` into ``out``; return the package descriptor."""
     if not warehouse.exists():
-        raise InputError(warehouse, "warehouse not found; build it with: python -m etl build")
+        raise InputError(warehouse, "warehouse not found; build it with: python -m etl prepare")
     out.mkdir(parents=True, exist_ok=True)
     resources = []
     with duckdb.connect(str(warehouse), read_only=True) as con:

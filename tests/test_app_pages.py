@@ -490,7 +490,7 @@ def test_missing_warehouse_says_how_to_build_it(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("KETEN_WAREHOUSE", str(tmp_path / "nothing.duckdb"))
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     assert_clean(at)
-    assert [c.value for c in at.code] == ["python -m etl build"]
+    assert [c.value for c in at.code] == ["python -m etl prepare"]
     assert at.title[0].value == "Nog geen gegevens"
 
 
@@ -500,7 +500,7 @@ def test_broken_warehouse_says_how_to_rebuild(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("KETEN_WAREHOUSE", str(broken))
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     assert_clean(at)
-    assert [c.value for c in at.code] == ["python -m etl build"]
+    assert [c.value for c in at.code] == ["python -m etl prepare"]
 
 
 def test_integratie_offers_only_periods_it_can_show(built_warehouse: Path) -> None:

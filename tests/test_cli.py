@@ -73,7 +73,7 @@ def test_check_and_info_on_a_missing_file_say_how_to_build(tmp_path: Path):
     for command in ("check", "info"):
         result = etl(command, "--warehouse", str(tmp_path / "none.duckdb"))
         assert result.returncode == 1
-        assert "python -m etl build" in result.stderr
+        assert "python -m etl prepare" in result.stderr
 
 
 def _build_stderr(snapshot: Path, out: Path, on_terminal: bool) -> str:
