@@ -39,6 +39,7 @@ from dashboard.lookup import (
     source_index,
     sources,
     theme_coverage,
+    theme_gemeenten,
     theme_indicators,
     theme_latest,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "source_index",
     "sources",
     "theme_coverage",
+    "theme_gemeenten",
     "theme_indicators",
     "theme_latest",
     "values",

@@ -175,6 +175,18 @@ def theme_coverage(wh: Warehouse, theme: str) -> dict[str, list[tuple[date, str]
     return {"gemeente": sorted(gemeente), "land": sorted(land - gemeente)}
 
 
+@_per_warehouse
+def theme_gemeenten(wh: Warehouse, theme: str) -> tuple[date, str, int] | None:
+    """The newest period a theme holds per gemeente and for how many gemeenten (its best-covered indicator)."""
+    ids = set(wh.indicators().filter(pl.col("theme") == theme)["id"].to_list())
+    held = availability(wh).filter(pl.col("indicator_id").is_in(list(ids)) & (pl.col("level") == "gemeente"))
+    if held.height == 0:
+        return None
+    newest = held.sort("period").tail(1).select("period", "period_type").row(0)
+    n = held.filter(period=newest[0], period_type=newest[1])["n"].max()
+    return newest[0], newest[1], int(n)
+
+
 def geometry_year(wh: Warehouse, level: str, year: int) -> int | None:
     """The year whose boundaries show regions of ``year``: the same year, else the nearest later one."""
     years = sorted(wh.geometry_years().filter(pl.col("level") == level)["year"].to_list())

@@ -12,7 +12,7 @@ from dashboard.i18n import fmt_value, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("huisvesting", "nav_huisvesting", "hv_intro", params=("indicator", "period", "gm"))
-sections.freshness("huisvesting", lang=lang)
+sections.freshness("huisvesting", lang=lang, coverage=True)
 wh = cache.warehouse()
 indicator_ids = data.theme_indicators(wh, "huisvesting", "gemeente")
 if not indicator_ids:

@@ -12,7 +12,7 @@ from dashboard.i18n import fmt_rate, fmt_value, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("integratie", "nav_integratie", "in_intro", params=("gm", "period"))
-sections.freshness("integratie", lang=lang)
+sections.freshness("integratie", lang=lang, coverage=True)
 wh = cache.warehouse()
 
 # Context that exists: residents of non-European origin (not only permit holders).

@@ -13,8 +13,11 @@ from dashboard.i18n import fmt_number, period_label, t
 from dashboard.ui import cache, sections, widgets
 
 lang = widgets.start_page("opvang", "nav_opvang", "op_intro", params=("indicator", "period", "pv", "measure", "gm"))
-sections.freshness("opvang", lang=lang)
+sections.freshness("opvang", lang=lang, coverage=True)
 wh = cache.warehouse()
+caveat = sections.tno_snapshot_caveat(lang)
+if caveat:
+    st.caption(caveat)
 indicator_ids = [i for i in data.theme_indicators(wh, "opvang", "gemeente")]
 
 if not indicator_ids:

@@ -818,3 +818,56 @@ def test_embed_bars_of_a_percentage_say_percent() -> None:
     assert_clean(at)
     bars = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "bar"][0]
     assert bars["text"] and all(text.endswith("%") for text in bars["text"])
+
+
+def test_theme_pages_say_what_the_warehouse_holds_not_what_a_text_once_said(built_warehouse: Path) -> None:
+    """'Open data per gemeente only for the first half of 2016 (390 gemeenten)' was written by hand and would stay
+    after an added half-year or in a live-only build. The sentence is now computed: the periods held per
+    gemeente and how many gemeenten the newest one covers, as the warehouse counts them."""
+    from dashboard.i18n import fmt_date
+
+    newest = sql(
+        built_warehouse,
+        """SELECT o.period, o.indicator_id, count(DISTINCT o.region_code) AS n FROM observation o
+           JOIN indicator i ON i.id = o.indicator_id JOIN region r ON r.code = o.region_code AND r.year = o.region_year
+           WHERE i.theme = 'huisvesting' AND r.level = 'gemeente'
+           GROUP BY ALL ORDER BY o.period DESC, n DESC LIMIT 1""",
+    )[0]
+    at = open_page("huisvesting")
+    assert_clean(at)
+    assert newest[0].year == 2016 and any(
+        f"In het datapakhuis: per gemeente 2016 1e helft ({newest[2]} gemeenten)." in c for c in captions(at)
+    ), captions(at)[:2]
+    assert "2016" not in at.markdown[0].value  # the intro says what the theme is, not which data exists
+
+    # Opvang: TNO's layer is described by what the warehouse holds of it.
+    (count, offices), (day,) = (
+        sql(
+            built_warehouse,
+            "SELECT count(*), count(*) FILTER (type_group = 'kantoor') FROM coa_location "
+            "WHERE source_id = 'tno_coa_locaties_2015'",
+        )[0],
+        sql(built_warehouse, "SELECT reference_date FROM source WHERE id = 'tno_coa_locaties_2015'")[0],
+    )
+    at = open_page("opvang", lang="en")
+    assert_clean(at)
+    caveat = f"a snapshot of {fmt_date(day, 'en')}, the peak of the reception crisis, that TNO compiled from COA.nl"
+    assert any(caveat in c and f"({count} locations, {offices} of them an office" in c for c in captions(at))
+
+
+def test_without_tnos_layer_the_opvang_page_does_not_describe_it(
+    built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A live-only build has no COA locations: the page must not speak of a November 2015 snapshot."""
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "ketenmonitor.duckdb"
+    shutil.copy2(built_warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("DELETE FROM coa_location")
+    monkeypatch.setenv("KETEN_WAREHOUSE", str(copy))
+    at = open_page("opvang")
+    assert_clean(at)
+    assert not any("TNO samenstelde" in c for c in captions(at)), captions(at)

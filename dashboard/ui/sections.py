@@ -15,7 +15,7 @@ from contract.periods import figure_day
 from dashboard import data, figures, maps, state
 from dashboard.data import MapData
 from dashboard.downloads import values_export, with_sources
-from dashboard.i18n import fmt_age, fmt_number, level_label, period_label, t, unit_label
+from dashboard.i18n import fmt_age, fmt_date, fmt_number, level_label, period_label, t, unit_label
 from dashboard.sources import source_line
 from dashboard.ui import cache, widgets
 
@@ -104,8 +104,46 @@ def coverage_text(lang: str) -> str:
     return t("cov_intro", lang, parts="; ".join(parts))
 
 
-def freshness(*themes: str, lang: str, level: str | None = None) -> None:
-    st.caption(" ".join(freshness_text(theme, lang, level) for theme in themes))
+def freshness(*themes: str, lang: str, level: str | None = None, coverage: bool = False) -> None:
+    """How old each theme's newest figure is; on a theme's own page (``coverage``) also what it holds."""
+    texts = [freshness_text(theme, lang, level) for theme in themes]
+    if coverage:  # a theme with nothing loaded has said so already
+        texts += [theme_coverage_text(theme, lang) for theme in themes if cache.get(data.theme_latest, theme, level)]
+    st.caption(" ".join(texts))
+
+
+TNO_LOCATIONS = "tno_coa_locaties_2015"  # the only source of COA locations so far
+
+
+def tno_snapshot_caveat(lang: str) -> str | None:
+    """What TNO's COA layer is, when it is loaded: a dated, incomplete, unofficial snapshot. Its day and counts
+    come from the warehouse; without the layer (a live-only build) nothing is said about it."""
+    locations = cache.get(data.coa_locations).filter(pl.col("source_id") == TNO_LOCATIONS)
+    source = cache.get(data.source_index).get(TNO_LOCATIONS)
+    if locations.height == 0 or source is None:
+        return None
+    offices = locations.filter(pl.col("type_group") == "kantoor").height
+    n = fmt_number(locations.height, lang, 0)
+    count = t("op_tno_count_offices", lang, n=n, offices=offices) if offices else t("op_tno_count", lang, n=n)
+    return t("op_tno_caveat", lang, day=fmt_date(source["reference_date"], lang), count=count)
+
+
+def theme_coverage_text(theme: str, lang: str) -> str:
+    """One theme's holdings on its own page: 'In het datapakhuis: per gemeente 2016 1e helft (390 gemeenten).'
+    Computed, so an added half-year or a live fetch changes the sentence without touching any text."""
+    held = cache.get(data.theme_coverage, theme)
+    pieces = []
+    if held["gemeente"]:
+        periods = _periods_text(held["gemeente"], lang)
+        newest = cache.get(data.theme_gemeenten, theme)
+        if newest:
+            one_label = len({start.year for start, _ in held["gemeente"]}) == 1  # _periods_text names one period
+            key = "cov_count" if one_label else "cov_count_newest"
+            periods = t(key, lang, periods=periods, n=fmt_number(newest[2], lang, 0))
+        pieces.append(t("cov_gemeente", lang, periods=periods))
+    if held["land"]:
+        pieces.append(t("cov_land", lang, periods=_periods_text(held["land"], lang)))
+    return t("cov_page", lang, what=", ".join(pieces) if pieces else t("cov_nothing", lang))
 
 
 # --- selectors ---------------------------------------------------------------------------------------------
