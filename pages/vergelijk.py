@@ -33,6 +33,9 @@ token = sections.select_period(periods, default=data.latest_period(wh, indicator
 period, period_type = state.parse_period_token(token)
 info = sections.indicator_info(indicator_id)
 unit = info["unit"]
+fresh = sections.indicator_freshness_text(indicator_id, level, lang) if indicator_id else None
+if fresh:
+    st.caption(fresh)
 
 labels = sections.region_labels(level, lang)
 # Any region can be picked (a link from the Gemeente page carries its gm); one without data for this

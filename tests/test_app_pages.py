@@ -871,3 +871,23 @@ def test_without_tnos_layer_the_opvang_page_does_not_describe_it(
     at = open_page("opvang")
     assert_clean(at)
     assert not any("TNO samenstelde" in c for c in captions(at)), captions(at)
+
+
+def test_vergelijk_says_how_old_the_chosen_indicators_newest_figure_is(built_warehouse: Path) -> None:
+    """Vergelijk shows any indicator: its newest period at the chosen level and that period's age."""
+    from datetime import date
+
+    from contract.periods import figure_day
+    from dashboard.i18n import fmt_age, period_label
+
+    (start, kind), *_ = sql(
+        built_warehouse,
+        """SELECT o.period, o.period_type FROM observation o JOIN region r ON r.code = o.region_code
+           AND r.year = o.region_year WHERE o.indicator_id = 'bevolking' AND r.level = 'provincie'
+           ORDER BY o.period DESC""",
+    )
+    at = open_page("vergelijk", indicator="bevolking", level="provincie")
+    assert_clean(at)
+    age = fmt_age(figure_day(start, kind, stock=True), date.today(), "nl")
+    line = f"Nieuwste cijfer van Inwoners per provincie: {period_label(start, kind, 'nl')} ({age})."
+    assert line in captions(at), captions(at)[:2]

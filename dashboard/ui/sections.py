@@ -73,6 +73,23 @@ def freshness_text(theme: str, lang: str, level: str | None = None) -> str:
     return t(key, lang, theme=theme_text, period=period_label(start, period_type, lang), age=age, what=what)
 
 
+def indicator_freshness_text(indicator_id: str, level: str, lang: str) -> str | None:
+    """How old one indicator's newest figure at ``level`` is (for a page that shows any indicator)."""
+    latest = data.latest_period(cache.warehouse(), indicator_id, level)
+    if latest is None:
+        return None
+    stock = bool(indicator_info(indicator_id).get("stock"))
+    age = fmt_age(figure_day(latest[0], latest[1], stock), date.today(), lang)
+    return t(
+        "fresh_indicator",
+        lang,
+        what=indicator_label(indicator_id, lang),
+        level=level_label(level, lang).lower(),
+        period=period_label(*latest, lang),
+        age=age,
+    )
+
+
 def _periods_text(periods: list[tuple[date, str]], lang: str) -> str:
     """'3 november 2015' for one period, '2016 1e helft' for several within one year (the longest of them);
     else the years, runs joined: '2015, 2019–2025'."""
