@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from etl import check, derive, harmonise, warehouse
-from etl.catalogue import DATA_GAPS, INDICATORS
+from etl.catalogue import DATA_GAPS, INDICATORS, Indicator
 from etl.crosswalk import boundary_layers, build_crosswalk, with_surviving_codes
 from etl.errors import InputError, WarehouseCheckError
 from etl.model import SCHEMAS, ParseResult
@@ -165,11 +165,27 @@ def _source_rows(specs: list[SourceSpec], checksums: dict[str, str], sizes: dict
     )
 
 
-def _catalogue_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
-    rows = [{**vars(i), "ratio_of": "/".join(i.ratio_of) if i.ratio_of else None} for i in INDICATORS]
-    indicators = pl.DataFrame(rows, schema_overrides={"ratio_of": pl.String})
+def catalogue(specs: list[SourceSpec], snapshot: Path) -> tuple[Indicator, ...]:
+    """The project's indicators and those the present recipes declare. Two recipes may declare one indicator
+    (two half-years of one publication) only in the same words."""
+    declared: dict[str, tuple[Indicator, SourceSpec]] = {}
+    for spec in specs:
+        for indicator in spec.indicators:
+            first = declared.setdefault(indicator.id, (indicator, spec))
+            if first[0] != indicator:
+                raise InputError(
+                    snapshot / spec.path,
+                    f"declares indicator {indicator.id!r} otherwise than source {first[1].id} does; "
+                    "declare it once, in the same words",
+                )
+    return (*INDICATORS, *(indicator for indicator, _ in declared.values()))
+
+
+def _catalogue_frames(indicators: tuple[Indicator, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rows = [{**vars(i), "ratio_of": "/".join(i.ratio_of) if i.ratio_of else None} for i in indicators]
+    frame = pl.DataFrame(rows, schema_overrides={"ratio_of": pl.String, "higher_is_better": pl.Boolean})
     gaps = pl.DataFrame([vars(g) for g in DATA_GAPS])
-    return indicators, gaps
+    return frame, gaps
 
 
 def build(
@@ -212,8 +228,9 @@ def build(
     _refuse_conflicting_parents(tagged["region_parents"], {s.id: s.path for s in specs}, snapshot)
     crosswalk = _cached_crosswalk(snapshot, checksums, code, cache)
     zero_sources = {s.id for s in specs if s.absent == "zero"}
-    tables = _harmonised_tables(tagged, crosswalk, zero_sources)
-    indicators, gaps = _catalogue_frames()
+    indicator_catalogue = catalogue(specs, snapshot)
+    tables = _harmonised_tables(tagged, crosswalk, zero_sources, indicator_catalogue)
+    indicators, gaps = _catalogue_frames(indicator_catalogue)
     tables["source"] = _source_rows(specs, checksums, sizes)
     tables["indicator"] = indicators
     tables["data_gap"] = gaps
@@ -250,7 +267,10 @@ def _refuse_conflicting_parents(parts: list[harmonise.Tagged], paths: dict[str, 
 
 
 def _harmonised_tables(
-    tagged: dict[str, list[harmonise.Tagged]], crosswalk: pl.DataFrame, zero_sources: set[str]
+    tagged: dict[str, list[harmonise.Tagged]],
+    crosswalk: pl.DataFrame,
+    zero_sources: set[str],
+    indicators: tuple[Indicator, ...] = INDICATORS,
 ) -> dict[str, pl.DataFrame]:
     from etl.model import empty
 
@@ -268,7 +288,7 @@ def _harmonised_tables(
     observations = observations.with_columns(
         pl.when(pl.col("status") == "derived").then(pl.lit("sum of the source's own rows")).alias("computed_from")
     )
-    observations = pl.concat([observations, derive.totals(observations, parents)], how="vertical")
+    observations = pl.concat([observations, derive.totals(observations, parents, indicators)], how="vertical")
     observations = pl.concat([observations, derive.ratios(observations)], how="vertical")
     years = set(observations["region_year"].to_list()) | set(regions["year"].to_list())
     regions = harmonise.add_national_regions(regions, years)
@@ -283,8 +303,8 @@ def _harmonised_tables(
         "region_geometry": geometries,
         "crosswalk": crosswalk,
         "observation": observations,
-        "observation_rate": derive.rates(observations),
-        "observation_carried": derive.carried(observations, regions, crosswalk, zero_sources),
+        "observation_rate": derive.rates(observations, indicators),
+        "observation_carried": derive.carried(observations, regions, crosswalk, zero_sources, indicators),
         "coa_location": coa,
         "asylum_nationality": nationality,
     }

@@ -1,7 +1,8 @@
 """The indicator catalogue and the list of known data gaps.
 
-A new indicator is a new entry here plus a parser that emits observations with its id; pages read
-labels, units and definitions from the warehouse's ``indicator`` table, never from their own code.
+A publication that brings a new indicator declares it in its recipe (``[[indicators]]``, no code); the build adds
+those to this catalogue. Pages read labels, units and definitions from the warehouse's ``indicator`` table, never
+from their own code.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ class Indicator:
     theme: str  # context | opvang | huisvesting | integratie
     label_nl: str
     label_en: str
-    unit: str  # personen | plaatsen | locaties | procent
+    unit: str  # personen | plaatsen | locaties | procent | per_km2
     definition_nl: str
     definition_en: str
     higher_is_better: bool | None = None

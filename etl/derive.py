@@ -14,16 +14,26 @@ Every derived row keeps the source of the figures it was computed from and says 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
-from etl.catalogue import INDICATORS
+from etl.catalogue import INDICATORS, Indicator
 
 NATIONAL = "NL01"
 POPULATION = "bevolking"
 KEY = ["indicator_id", "region_code", "region_year", "period", "period_type"]
-SUMMABLE = tuple(i.id for i in INDICATORS if i.aggregation == "sum")
 RATIOS = {i.id: i.ratio_of for i in INDICATORS if i.ratio_of}
-PER_1000 = tuple(i.id for i in INDICATORS if i.per_1000)
+
+
+# The catalogue the build passes in: the project's indicators plus those its recipes declare.
+def _summable(indicators: Sequence[Indicator]) -> list[str]:
+    return [i.id for i in indicators if i.aggregation == "sum"]
+
+
+def _per_1000(indicators: Sequence[Indicator]) -> list[str]:
+    return [i.id for i in indicators if i.per_1000]
+
 
 RATE = pl.Schema(
     {
@@ -58,14 +68,17 @@ CARRIED = pl.Schema(
 _CARRIED_VALUE = CARRIED.names()[:-3]
 
 
-def totals(observations: pl.DataFrame, parents: pl.DataFrame) -> pl.DataFrame:
+def totals(
+    observations: pl.DataFrame, parents: pl.DataFrame, indicators: Sequence[Indicator] = INDICATORS
+) -> pl.DataFrame:
     """Provincie and land sums of gemeente values for 'sum' indicators, where no source gives the total.
 
     A gemeente without a row adds nothing, so sparse indicators (e.g. COA places, listed only where a
     location exists) add up to what the source lists. A gemeente without a provincie for its year is
     left out of the provincie totals but still counts for the land.
     """
-    gemeente = observations.filter(pl.col("indicator_id").is_in(SUMMABLE) & pl.col("region_code").str.starts_with("GM"))
+    summable = _summable(indicators)
+    gemeente = observations.filter(pl.col("indicator_id").is_in(summable) & pl.col("region_code").str.starts_with("GM"))
     provincie_of = parents.filter(pl.col("parent_level") == "provincie").select(
         pl.col("code").alias("region_code"), pl.col("year").alias("region_year"), pl.col("parent_code")
     )
@@ -127,7 +140,11 @@ def ratios(observations: pl.DataFrame) -> pl.DataFrame:
 
 
 def carried(
-    observations: pl.DataFrame, regions: pl.DataFrame, crosswalk: pl.DataFrame, zero_sources: set[str] = frozenset()
+    observations: pl.DataFrame,
+    regions: pl.DataFrame,
+    crosswalk: pl.DataFrame,
+    zero_sources: set[str] = frozenset(),
+    indicators: Sequence[Indicator] = INDICATORS,
 ) -> pl.DataFrame:
     """Figures of gemeenten that did not exist yet in a period's region year, built from the gemeenten of that
     year they were formed from: the sum of each predecessor's value times the share of its area that lies in
@@ -141,13 +158,13 @@ def carried(
     links = crosswalk.join(gemeenten, on=["to_code", "from_year"], how="anti")
     if links.height == 0:
         return pl.DataFrame(schema=CARRIED)
-    found = _carried_values(observations, links)
+    found = _carried_values(observations, links, _summable(indicators))
     honest = found.filter(pl.col("source_id").is_in(list(zero_sources)) | (pl.col("inputs_listed") == pl.col("inputs")))
-    return _with_rates(honest)
+    return _with_rates(honest, _per_1000(indicators))
 
 
-def _carried_values(observations: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
-    gemeente = observations.filter(pl.col("indicator_id").is_in(SUMMABLE) & pl.col("region_code").str.starts_with("GM"))
+def _carried_values(observations: pl.DataFrame, links: pl.DataFrame, summable: list[str]) -> pl.DataFrame:
+    gemeente = observations.filter(pl.col("indicator_id").is_in(summable) & pl.col("region_code").str.starts_with("GM"))
     # Each (indicator, period, year) of gemeente figures, with the source they come from.
     groups = gemeente.group_by("indicator_id", "period", "period_type", pl.col("region_year").alias("from_year")).agg(
         pl.col("source_id").first()
@@ -200,10 +217,10 @@ def _people(observations: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def rates(observations: pl.DataFrame) -> pl.DataFrame:
+def rates(observations: pl.DataFrame, indicators: Sequence[Indicator] = INDICATORS) -> pl.DataFrame:
     """Per 1,000 inhabitants for ``per_1000`` indicators: the population is that of the same region code and
     region year on 1 January of the period's year."""
-    own = observations.filter(pl.col("indicator_id").is_in(PER_1000)).with_columns(
+    own = observations.filter(pl.col("indicator_id").is_in(_per_1000(indicators))).with_columns(
         pl.col("period").dt.year().alias("_year")
     )
     return (
@@ -215,7 +232,7 @@ def rates(observations: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _with_rates(carried_rows: pl.DataFrame) -> pl.DataFrame:
+def _with_rates(carried_rows: pl.DataFrame, per_1000_ids: list[str]) -> pl.DataFrame:
     """Carried figures with population, population_source_id and rate: a carried ``per_1000`` figure divided by
     its predecessors' carried population, only where every predecessor has one."""
     people = carried_rows.filter(
@@ -232,7 +249,7 @@ def _with_rates(carried_rows: pl.DataFrame) -> pl.DataFrame:
     joined = carried_rows.with_columns(pl.col("period").dt.year().alias("_year")).join(
         people, on=["region_code", "from_year", "_year"], how="left"
     )
-    per_1000 = pl.col("indicator_id").is_in(PER_1000) & (pl.col("population") > 0)
+    per_1000 = pl.col("indicator_id").is_in(per_1000_ids) & (pl.col("population") > 0)
     return (
         joined.with_columns(
             pl.when(per_1000).then(pl.col("population")).alias("population"),

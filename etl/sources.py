@@ -50,6 +50,7 @@ class SourceSpec:
     rank: int | None = None  # which source wins a tie (lower wins); None: by parser module (etl/build.py)
     recipe_sha256: str = ""  # a recipe's own checksum: a changed recipe parses its file again
     absent: str | None = None  # zero | unknown: what a region the source does not list means
+    indicators: tuple = ()  # etl.catalogue.Indicator: new indicators a recipe declares (added to the catalogue)
 
 
 def sha256_file(path: Path) -> str:

@@ -387,6 +387,13 @@ def test_a_bad_recipe_names_the_field(tmp_path, change, message):
         load(recipe)
 
 
+def readme_toml_block(marker: str) -> str:
+    """The README's first ```toml block that holds ``marker``."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = [part.split("```", 1)[0] for part in readme.split("```toml\n")[1:]]
+    return next(block for block in blocks if marker in block)
+
+
 def test_the_readmes_example_recipe_is_valid(tmp_path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
@@ -398,6 +405,15 @@ def test_the_readmes_example_recipe_is_valid(tmp_path) -> None:
         and recipe.regions.absent == "zero"
         and recipe.values[0].indicator == "taakstelling"
     )
+
+
+def test_the_readmes_new_indicator_example_is_valid(tmp_path) -> None:
+    """The README's [[indicators]] block, added to its first example recipe, declares a new integration figure."""
+    path = tmp_path / "example.toml"
+    path.write_text(readme_toml_block("[source]") + "\n" + readme_toml_block("[[indicators]]"), encoding="utf-8")
+    recipe = load(path)
+    (declared,) = recipe.indicators
+    assert declared.theme == "integratie" and recipe.values[-1].indicator == declared.id
 
 
 def test_a_row_without_any_figure_is_an_error_where_figures_are_required(snapshot, tmp_path, xlsx_case):
@@ -417,8 +433,7 @@ def test_a_row_without_any_figure_is_an_error_where_figures_are_required(snapsho
 
 def test_the_readmes_code_list_example_reads_the_2023_list_like_the_projects_recipe(snapshot, tmp_path) -> None:
     """The README's regions-and-divisions block, under a provenance header, gives the same regions and links."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = readme.split("```toml\n")[2].split("```", 1)[0]
+    block = readme_toml_block("define = true")
     path = tmp_path / "list.toml"
     path.write_text(
         '[source]\nid = "my_list"\npublisher = "CBS"\ntitle = "Gemeenten 2023"\nlicence = "CC BY 4.0"\n'
@@ -502,8 +517,7 @@ def test_a_division_code_named_two_ways_or_of_the_wrong_kind_stops_the_list(snap
 
 
 def test_the_readmes_odata_example_is_the_population_recipes_table(tmp_path) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = readme.split("```toml\n")[3].split("```", 1)[0]
+    block = readme_toml_block('format = "cbs-odata"')
     path = tmp_path / "odata.toml"
     header = '[source]\nid = "x"\npublisher = "CBS"\ntitle = "x"\nlicence = "CC BY 4.0"\nstatus = "official"\n\n'
     values = (
@@ -532,3 +546,111 @@ def test_etl_add_refuses_an_online_table_recipe_and_says_what_to_do(tmp_path, mo
     with pytest.raises(InputError, match=r"reads CBS table 03759ned online, not a file: .*etl fetch --tables 03759ned"):
         add(tmp_path / "some.csv", recipe, out=tmp_path / "w.duckdb")
     assert not (tmp_path / "added").exists()
+
+
+# --- a new indicator, declared by its recipe -----------------------------------------------------------------
+
+DENSITY_FILE = "stats/cbs/70072NED_bevolking_dichtheid_2020-2023_regio_labels.csv"
+DENSITY_COLUMN = "Bevolking/Bevolkingssamenstelling op 1 januari/Bevolkingsdichtheid (aantal inwoners per km²)"
+DENSITY_RECIPE = (
+    CBS_RECIPE.replace('id = "cbs_70072ned_2020_2023_recipe"', 'id = "mijn_bevolkingsdichtheid"')
+    .replace(f'path = "{DENSITY_FILE}"', 'path = "files/dichtheid.csv"')
+    .replace(
+        '[[values]]\ncolumn = "Bevolking/Bevolkingssamenstelling op 1 januari/Totale bevolking (aantal)"\n'
+        'indicator = "bevolking"\nwhole = true\n',
+        f"""[[indicators]]
+id = "bevolkingsdichtheid"
+theme = "context"
+label_nl = "Bevolkingsdichtheid"
+label_en = "Population density"
+unit = "per_km2"
+definition_nl = "Inwoners per km² land op 1 januari (CBS)."
+definition_en = "Inhabitants per km² of land on 1 January (CBS)."
+aggregation = "none"
+stock = true
+
+[[values]]
+column = "{DENSITY_COLUMN}"
+indicator = "bevolkingsdichtheid"
+whole = true
+""",
+    )
+)
+
+
+def test_a_publication_with_a_new_indicator_needs_only_its_recipe(snapshot, tmp_path, warehouse, monkeypatch):
+    """CBS's population density is no indicator of the catalogue: the recipe declares it, `etl add` imports the
+    StatLine export, and the Vergelijk page offers it with its label, unit and newest period."""
+    from tests.test_app_pages import assert_clean, captions, open_page
+
+    assert "indicators" not in CBS_RECIPE and "[[indicators]]" in DENSITY_RECIPE
+    own = tmp_path / "export.csv"
+    own.write_bytes((snapshot / DENSITY_FILE).read_bytes())
+    recipe = tmp_path / "dichtheid.toml"
+    recipe.write_text(DENSITY_RECIPE, encoding="utf-8")
+    added = tmp_path / "added"
+    result = etl(
+        "add", str(own), "--recipe", str(recipe), "--snapshot", str(snapshot), "--out", str(warehouse), added=added
+    )
+    assert result.returncode == 0, result.stderr
+
+    with own.open(encoding="utf-8-sig") as handle:
+        published = {
+            (row["Perioden"], row["Regio's"]): row[DENSITY_COLUMN] for row in csv.DictReader(handle, delimiter=";")
+        }
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        indicator = con.execute(
+            "SELECT theme, unit, label_en, aggregation, stock FROM indicator WHERE id = 'bevolkingsdichtheid'"
+        ).fetchall()
+        amsterdam = con.execute(
+            """SELECT value FROM observation WHERE indicator_id = 'bevolkingsdichtheid' AND region_code = 'GM0363'
+               AND period = DATE '2023-01-01'"""
+        ).fetchall()
+        summed = con.execute(
+            "SELECT count(*) FROM observation WHERE indicator_id = 'bevolkingsdichtheid' AND region_code NOT LIKE 'GM%'"
+        ).fetchone()
+    assert indicator == [("context", "per_km2", "Population density", "none", True)]
+    assert amsterdam == [(float(published[("2023", "Amsterdam")]),)]
+    assert summed == (0,)  # a density does not add up to a provincie
+
+    monkeypatch.setenv("KETEN_WAREHOUSE", str(warehouse))
+    at = open_page("vergelijk", indicator="bevolkingsdichtheid", gm="GM0363")
+    assert_clean(at)
+    chosen = at.selectbox(key="w_vergelijk_indicator")
+    assert chosen.value == "bevolkingsdichtheid" and "Bevolkingsdichtheid" in chosen.options
+    assert "Nieuwste cijfer van Bevolkingsdichtheid per gemeente: 2023" in " ".join(captions(at))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('id = "bevolkingsdichtheid"', 'id = "bevolking"'), "'bevolking' is in the catalogue already"),
+        (('aggregation = "none"', 'aggregation = "sum"'), "a figure in per_km2 does not add up"),
+        (
+            ('indicator = "bevolkingsdichtheid"', 'indicator = "bevolking"'),
+            r"indicators \['bevolkingsdichtheid'\] are declared but no",
+        ),
+        (('unit = "per_km2"', 'unit = "inwoners"'), r"indicators\.0\.unit"),
+    ],
+)
+def test_a_bad_indicator_declaration_names_the_field(tmp_path, change, message):
+    recipe = tmp_path / "dichtheid.toml"
+    recipe.write_text(DENSITY_RECIPE.replace(*change), encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load(recipe)
+
+
+def test_two_recipes_that_declare_one_indicator_differently_stop_the_build(snapshot, tmp_path, monkeypatch):
+    from etl.build import build
+
+    added = tmp_path / "added"
+    (added / "recipes").mkdir(parents=True)
+    (added / "files").mkdir()
+    (added / "files" / "dichtheid.csv").write_bytes((snapshot / DENSITY_FILE).read_bytes())
+    (added / "recipes" / "a.toml").write_text(DENSITY_RECIPE, encoding="utf-8")
+    other = DENSITY_RECIPE.replace('id = "mijn_bevolkingsdichtheid"', 'id = "mijn_bevolkingsdichtheid_b"')
+    (added / "recipes" / "b.toml").write_text(other.replace("Population density", "Density"), encoding="utf-8")
+    monkeypatch.setenv("KETEN_ADDED", str(added))
+    with pytest.raises(InputError, match="declares indicator 'bevolkingsdichtheid' otherwise than source"):
+        build(snapshot, tmp_path / "w.duckdb", tmp_path / "cache")
+    assert not (tmp_path / "w.duckdb").exists()

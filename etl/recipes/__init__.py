@@ -14,6 +14,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from etl.catalogue import Indicator
 from etl.fetch.stored import read_manifest, stored_table
 from etl.recipes.model import Recipe, load
 from etl.sources import ParseContext, SourceSpec
@@ -60,6 +61,7 @@ def spec_of(recipe: Recipe, path: Path, root: Path | None = None, manifest: dict
         rank=source.priority,
         recipe_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         absent=recipe.regions.absent,
+        indicators=tuple(Indicator(**declared.model_dump()) for declared in recipe.indicators),
     )
     if recipe.odata is not None:
         stored = stored_table(manifest or {}, recipe.odata.table)

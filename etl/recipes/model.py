@@ -8,7 +8,15 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from etl.catalogue import INDICATORS
 from etl.errors import InputError
@@ -154,6 +162,37 @@ class Period(Strict):
         return self
 
 
+class IndicatorDeclaration(Strict):
+    """A new indicator that this publication brings (an integration figure, say): declared with the recipe, so
+    adding it needs no code. The build adds it to the warehouse's catalogue; the pages show it under its theme,
+    with these labels, unit and definition, and sum it to provincies and the country if it adds up."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    theme: Literal["context", "opvang", "huisvesting", "integratie"]
+    label_nl: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    unit: Literal["personen", "plaatsen", "locaties", "procent", "per_km2"]
+    definition_nl: str = Field(min_length=1)
+    definition_en: str = Field(min_length=1)
+    higher_is_better: bool | None = None
+    aggregation: Literal["sum", "none"] = "sum"  # do the gemeenten's figures add up to a provincie's?
+    per_1000: bool = False  # is a rate per 1,000 inhabitants meaningful?
+    stock: bool = False  # counted on the first day of its period (its age runs from that day)
+
+    @field_validator("id")
+    @classmethod
+    def _new(cls, value: str) -> str:
+        if value in INDICATOR_IDS:
+            raise ValueError(f"{value!r} is in the catalogue already (etl/catalogue.py); use it without declaring it")
+        return value
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> IndicatorDeclaration:
+        if self.unit in ("procent", "per_km2") and (self.aggregation == "sum" or self.per_1000):
+            raise ValueError(f'a figure in {self.unit} does not add up: give aggregation = "none" and no per_1000')
+        return self
+
+
 class Values(Strict):
     """One column of figures becomes one indicator."""
 
@@ -165,12 +204,14 @@ class Values(Strict):
 
     @field_validator("indicator")
     @classmethod
-    def _known_indicator(cls, value: str) -> str:
+    def _known_indicator(cls, value: str, info: ValidationInfo) -> str:
+        declared = (info.context or {}).get("declared", set())
         if value in DERIVED_ONLY:
             raise ValueError(f"{value!r} is computed by the build from its parts; deliver the parts instead")
-        if value not in INDICATOR_IDS:
+        if value not in INDICATOR_IDS and value not in declared:
             raise ValueError(
-                f"unknown indicator {value!r}; the catalogue (etl/catalogue.py) has {sorted(INDICATOR_IDS)}"
+                f"unknown indicator {value!r}; declare it under [[indicators]] or take one of the catalogue "
+                f"(etl/catalogue.py): {sorted(INDICATOR_IDS)}"
             )
         return value
 
@@ -212,6 +253,7 @@ class Recipe(Strict):
     odata: OData | None = None
     regions: Regions
     period: Period | None = None
+    indicators: list[IndicatorDeclaration] = Field(default_factory=list)
     values: list[Values] = Field(default_factory=list)
     divisions: list[Division] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
@@ -235,6 +277,12 @@ class Recipe(Strict):
             raise ValueError(f"a division level appears twice: {levels}")
         if self.odata and self.odata.region_prefixes and not self.regions.code_column:
             raise ValueError("odata.region_prefixes filter a region column: give regions.code_column")
+        declared = [i.id for i in self.indicators]
+        if len(set(declared)) != len(declared):
+            raise ValueError(f"an indicator is declared twice: {declared}")
+        unused = sorted(set(declared) - {v.indicator for v in self.values})
+        if unused:
+            raise ValueError(f"indicators {unused} are declared but no [[values]] column delivers them")
         return self
 
     @property
@@ -251,7 +299,8 @@ def load(path: Path) -> Recipe:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, f"not valid TOML: {exc}") from exc
     try:
-        return Recipe.model_validate(raw)
+        declared = {i.get("id") for i in raw.get("indicators", []) if isinstance(i, dict)}
+        return Recipe.model_validate(raw, context={"declared": declared})
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in error['loc']) or '(recipe)'}: {error['msg']}" for error in exc.errors()
