@@ -181,10 +181,10 @@ def catalogue(specs: list[SourceSpec], snapshot: Path) -> tuple[Indicator, ...]:
     return (*INDICATORS, *(indicator for indicator, _ in declared.values()))
 
 
-def _catalogue_frames(indicators: tuple[Indicator, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _catalogue_frames(indicators: tuple[Indicator, ...], filled: set[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     rows = [{**vars(i), "ratio_of": "/".join(i.ratio_of) if i.ratio_of else None} for i in indicators]
     frame = pl.DataFrame(rows, schema_overrides={"ratio_of": pl.String, "higher_is_better": pl.Boolean})
-    gaps = pl.DataFrame([vars(g) for g in DATA_GAPS])
+    gaps = pl.DataFrame([vars(g) for g in DATA_GAPS if g.id not in filled], schema=list(vars(DATA_GAPS[0])))
     return frame, gaps
 
 
@@ -230,7 +230,7 @@ def build(
     zero_sources = {s.id for s in specs if s.absent == "zero"}
     indicator_catalogue = catalogue(specs, snapshot)
     tables = _harmonised_tables(tagged, crosswalk, zero_sources, indicator_catalogue)
-    indicators, gaps = _catalogue_frames(indicator_catalogue)
+    indicators, gaps = _catalogue_frames(indicator_catalogue, {gap for s in specs for gap in s.fills})
     tables["source"] = _source_rows(specs, checksums, sizes)
     tables["indicator"] = indicators
     tables["data_gap"] = gaps

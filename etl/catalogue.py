@@ -216,8 +216,10 @@ INDICATOR_IDS = frozenset(i.id for i in INDICATORS)
 
 @dataclass(frozen=True)
 class DataGap:
-    """A topic the dashboard should show but no open file in the snapshot covers, and who publishes it."""
+    """A topic the dashboard should show but no open file in the snapshot covers, and who publishes it. A recipe
+    whose publication covers it says so (``[source] fills = [id]``) and the gap is no longer listed."""
 
+    id: str
     theme: str
     topic_nl: str
     topic_en: str
@@ -228,6 +230,7 @@ class DataGap:
 
 DATA_GAPS: tuple[DataGap, ...] = (
     DataGap(
+        "integratie_duo_kerncijfers",
         "integratie",
         "Inburgeringsplichtigen, voortgang en examens per gemeente",
         "Civic-integration duty, progress and exams per municipality",
@@ -236,6 +239,7 @@ DATA_GAPS: tuple[DataGap, ...] = (
         "https://www.duo.nl/zakelijk/inburgeren/",
     ),
     DataGap(
+        "integratie_swi",
         "integratie",
         "Inburgering onder de Wet inburgering 2021, regionale spreiding en arbeidsdeelname",
         "Civic integration under the 2021 Act, regional spread and labour participation",
@@ -244,6 +248,7 @@ DATA_GAPS: tuple[DataGap, ...] = (
         "https://www.cbs.nl/nl-nl/longread/rapportages/2025/statistiek-wet-inburgering--swi---2024",
     ),
     DataGap(
+        "integratie_cohort",
         "integratie",
         "Werk, uitkering en opleiding van statushouders naar cohort",
         "Work, benefits and education of permit holders by cohort",
@@ -252,6 +257,7 @@ DATA_GAPS: tuple[DataGap, ...] = (
         "https://longreads.cbs.nl/asielenintegratie-2023/",
     ),
     DataGap(
+        "opvang_coa_bezetting",
         "opvang",
         "Bezetting van de COA-opvang per locatie of gemeente na 2015",
         "COA occupancy per location or municipality after 2015",
@@ -260,6 +266,7 @@ DATA_GAPS: tuple[DataGap, ...] = (
         "https://www.coa.nl/nl/lijst/capaciteit-en-bezetting",
     ),
     DataGap(
+        "opvang_spreidingswet",
         "opvang",
         "Opvangopgave per provincie en gemeente (Spreidingswet)",
         "Reception targets per province and municipality (Dispersal Act)",
@@ -268,14 +275,16 @@ DATA_GAPS: tuple[DataGap, ...] = (
         "https://zoek.officielebekendmakingen.nl/stb-2024-13.html",
     ),
     DataGap(
+        "huisvesting_latere_halfjaren",
         "huisvesting",
-        "Taakstelling en realisatie na de eerste helft van 2016",
-        "Housing targets and realisation after the first half of 2016",
+        "Taakstelling en realisatie per gemeente van latere halfjaren",
+        "Housing targets and realisation per municipality for later half-years",
         "Rijksoverheid / COA",
         "Circulaire taakstelling huisvesting vergunninghouders, bijlage A; COA realisatie per gemeente",
         "https://www.rijksoverheid.nl/onderwerpen/asielbeleid",
     ),
     DataGap(
+        "huisvesting_wachtenden",
         "huisvesting",
         "Vergunninghouders in de opvang die wachten op een woning",
         "Permit holders in reception waiting for a home",
@@ -284,3 +293,5 @@ DATA_GAPS: tuple[DataGap, ...] = (
         "https://www.coa.nl/nl/lijst/capaciteit-en-bezetting",
     ),
 )
+
+DATA_GAP_IDS = frozenset(g.id for g in DATA_GAPS)

@@ -51,6 +51,7 @@ class SourceSpec:
     recipe_sha256: str = ""  # a recipe's own checksum: a changed recipe parses its file again
     absent: str | None = None  # zero | unknown: what a region the source does not list means
     indicators: tuple = ()  # etl.catalogue.Indicator: new indicators a recipe declares (added to the catalogue)
+    fills: tuple[str, ...] = ()  # ids of the data gaps the publication covers (left out of the gap list)
 
 
 def sha256_file(path: Path) -> str:

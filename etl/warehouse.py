@@ -140,6 +140,7 @@ CREATE TABLE asylum_nationality (
     PRIMARY KEY (nationality_code, period, period_type)
 );
 CREATE TABLE data_gap (
+    id            VARCHAR PRIMARY KEY,  -- a recipe that covers the topic names it ([source] fills)
     theme         VARCHAR NOT NULL,
     topic_nl      VARCHAR NOT NULL,
     topic_en      VARCHAR NOT NULL,

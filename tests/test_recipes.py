@@ -654,3 +654,28 @@ def test_two_recipes_that_declare_one_indicator_differently_stop_the_build(snaps
     with pytest.raises(InputError, match="declares indicator 'bevolkingsdichtheid' otherwise than source"):
         build(snapshot, tmp_path / "w.duckdb", tmp_path / "cache")
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_publication_that_covers_a_listed_gap_takes_it_off_the_list(snapshot, tmp_path, monkeypatch):
+    """A recipe says which topic of the data-gap list it covers (here the density recipe stands in for, say, a CBS
+    cohort table): the build leaves that gap out, the others stay. An unknown gap id names the list."""
+    from etl.build import build
+
+    added = tmp_path / "added"
+    (added / "recipes").mkdir(parents=True)
+    (added / "files").mkdir()
+    (added / "files" / "dichtheid.csv").write_bytes((snapshot / DENSITY_FILE).read_bytes())
+    fills = 'status = "official"\nfills = ["integratie_cohort"]\n'
+    covering = DENSITY_RECIPE.replace('status = "official"\n', fills, 1)
+    (added / "recipes" / "a.toml").write_text(covering, encoding="utf-8")
+    monkeypatch.setenv("KETEN_ADDED", str(added))
+    out = tmp_path / "w.duckdb"
+    build(snapshot, out, tmp_path / "cache")
+    with duckdb.connect(str(out), read_only=True) as con:
+        listed = {gap for (gap,) in con.execute("SELECT id FROM data_gap").fetchall()}
+    assert "integratie_cohort" not in listed and {"integratie_duo_kerncijfers", "integratie_swi"} <= listed
+
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(covering.replace('fills = ["integratie_cohort"]', 'fills = ["cohort"]'), encoding="utf-8")
+    with pytest.raises(InputError, match=r"source\.fills: .*unknown data gap\(s\) \['cohort'\]; the list has"):
+        load(wrong)

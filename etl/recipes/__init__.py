@@ -62,6 +62,7 @@ def spec_of(recipe: Recipe, path: Path, root: Path | None = None, manifest: dict
         recipe_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         absent=recipe.regions.absent,
         indicators=tuple(Indicator(**declared.model_dump()) for declared in recipe.indicators),
+        fills=tuple(source.fills),
     )
     if recipe.odata is not None:
         stored = stored_table(manifest or {}, recipe.odata.table)

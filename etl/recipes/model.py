@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from etl.catalogue import INDICATORS
+from etl.catalogue import DATA_GAP_IDS, INDICATORS
 from etl.errors import InputError
 from etl.model import PERIOD_TYPES
 
@@ -46,6 +46,16 @@ class Source(Strict):
     notes: str = ""
     # Which source wins where two give the same figure: lower wins (live CBS 0, code lists 1, documents 2).
     priority: int = Field(default=2, ge=0, le=9)
+    # Topics of the data-gap list (etl/catalogue.py DATA_GAPS ids) this publication covers: no longer listed.
+    fills: list[str] = Field(default_factory=list)
+
+    @field_validator("fills")
+    @classmethod
+    def _known_gaps(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - DATA_GAP_IDS)
+        if unknown:
+            raise ValueError(f"unknown data gap(s) {unknown}; the list has {sorted(DATA_GAP_IDS)}")
+        return value
 
 
 class FileFormat(Strict):
