@@ -19,13 +19,15 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
     counts = dict(_rows(con, "SELECT year, count(*) FROM region WHERE level = 'gemeente' GROUP BY year"))
     for year, n in sorted(counts.items()):
         expected = GEMEENTE_COUNTS.get(year)
-        if expected is None:
+        if expected is None and year < max(GEMEENTE_COUNTS):
             failures.append(f"region: gemeenten for {year}, a year without a known official count")
+        elif expected is None:
+            continue  # a year CBS published after this list (a live fetch): its own tables say how many
         elif n != expected:
             failures.append(f"region: {n} gemeenten in {year}, expected {expected}")
     # Every year with an official gemeente map must list its gemeenten (the map's names and parents come from
     # there). Which years those are follows from the inputs: the stored snapshot has 2016-2026, a live fetch
-    # the years it was asked for (2015-2026 by default).
+    # the years it was asked for (2015 to this year by default).
     map_years = [y for (y,) in _rows(con, "SELECT DISTINCT year FROM region_geometry WHERE level = 'gemeente'")]
     for year in sorted(map_years):
         if year not in counts:

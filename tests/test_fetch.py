@@ -267,7 +267,58 @@ def test_cli_entry_point(server, tmp_path, capsys):
     assert main([*common, "--geo-base", server.base_url + GEO_PATH, "--tables", "geo", "--retries", "0"]) == 1
     assert "gemeente_2024.topojson: HTTP 404" in capsys.readouterr().err
     assert main([*common, "--tables", "gebieden", "--years", "2010"]) == 1
-    assert "no 'Gebieden in Nederland' table id known for [2010]" in capsys.readouterr().err
+    assert "no 'Gebieden in Nederland' table before 2013: [2010]" in capsys.readouterr().err
+
+
+def test_a_year_not_published_yet_is_skipped_with_a_note_and_a_later_fetch_finds_it(server, snapshot, tmp_path, capsys):
+    """Early in a year CBS has no 'Gebieden in Nederland <year>' yet and the boundary host no files: the default
+    years run to this year, so the fetch notes what is not out yet instead of failing. Once the catalogue lists
+    the table, the fetch finds its id by title and the build reads that year's gemeenten and provincies."""
+    from datetime import date
+
+    from etl.build import build
+    from etl.fetch.run import default_years
+    from tests.conftest import snapshot_variant
+    from tests.odata_server import catalogue_entry, gebieden_table
+
+    assert default_years(date(2031, 2, 1))[-1] == 2031 and default_years()[0] == 2015
+    year = date.today().year + 1  # after every known id
+    folder = snapshot_variant(snapshot, tmp_path / "snap")
+    arguments = ["--out", str(folder), "--cbs-base", server.base_url, "--geo-base", server.base_url + GEO_PATH]
+    assert main([*arguments, "--years", f"2024,{year}", "--tables", "gebieden,geo", "--retries", "0"]) == 0
+    said = capsys.readouterr().out
+    assert f"note: id from the CBS catalogue (Gebieden in Nederland {year}): CBS's catalogue lists no" in said
+    assert f"note: gemeente_{year}.topojson: no gemeente boundaries for {year} yet (HTTP 404" in said
+    manifest = json.loads((folder / "live" / "manifest.json").read_text())
+    assert len(manifest["not_published_yet"]) == 3 and "geo/gemeente_2024.topojson" in {
+        e["path"] for e in manifest["files"]
+    }
+
+    server.tables["87000NED"] = gebieden_table("Code_26", "Inwonertal_54")
+    server.catalogue = [catalogue_entry("87000NED", f"Gebieden in Nederland {year}", f"{year}-01-20T02:00:00")]
+    assert main([*arguments, "--years", str(year), "--tables", "gebieden", "--retries", "0"]) == 0
+    entry = next(
+        e
+        for e in json.loads((folder / "live" / "manifest.json").read_text())["files"]
+        if e["table_id"] == "87000NED" and e["path"].endswith("TypedDataSet.json")
+    )
+    assert entry["title"] == f"Gebieden in Nederland {year}"
+    out = tmp_path / "w.duckdb"
+    build(folder, out, tmp_path / "cache")
+    import duckdb
+
+    with duckdb.connect(str(out), read_only=True) as con:
+        parents = con.execute(
+            "SELECT code, parent_code FROM region_parent WHERE year = ? AND parent_level = 'provincie' ORDER BY code",
+            [year],
+        ).fetchall()
+    assert parents == sorted((g[0], g[2]) for g in GEBIEDEN_GEMEENTEN)
+
+
+def test_a_past_year_that_fails_is_an_error_not_a_note(server, tmp_path):
+    server.fail(GEO_PATH + "gemeente_2024.topojson", status=404)
+    with pytest.raises(FetchError, match="gemeente_2024.topojson: HTTP 404"):
+        run(server, tmp_path / "out", tables=["geo"], years=[2024], retries=0)
 
 
 def test_parse_years():

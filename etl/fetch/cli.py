@@ -91,6 +91,8 @@ def run_fetch(args: argparse.Namespace) -> int:
     successors = {(e["replaces"], e["table_id"], e.get("title")) for e in document["files"] if e.get("replaces")}
     for retired, successor, title in sorted(successors):
         print(f"note: CBS no longer serves table {retired}; fetched its successor {successor} ({title!r}) instead")
+    for line in document.get("not_published_yet", []):
+        print(f"note: {line}")
     for entry in document["files"]:
         for old, new in sorted((entry.get("columns") or {}).items()):
             print(f"note: {entry['table_id']} has {new} where {entry['replaces']} had {old}; read in its place")

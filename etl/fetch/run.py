@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -38,7 +39,7 @@ from etl.fetch.http import (
     HttpClient,
     parse_json,
 )
-from etl.fetch.odata import DEFAULT_CBS_BASE, ODataClient, ODataResult, any_of, eq, quote
+from etl.fetch.odata import CATALOGUE, DEFAULT_CBS_BASE, ODataClient, ODataResult, any_of, eq, quote
 from etl.fetch.store import FetchedFile, Manifest, utc_now
 from etl.fetch.tables import (
     DEFAULT_GEO_BASE,
@@ -47,12 +48,26 @@ from etl.fetch.tables import (
     MANIFEST,
     cbs_file,
     dimensions,
+    gebieden_title,
     geo_file,
     topic_keys,
     total_key,
 )
 
-DEFAULT_YEARS = tuple(range(2015, 2027))  # population per gemeente from 2015, the first year the dashboard covers
+FIRST_YEAR = 2015  # population per gemeente from 2015, the first year the dashboard covers
+
+
+def default_years(today: date | None = None) -> tuple[int, ...]:
+    """2015 up to this year: a year whose tables CBS has not published yet is skipped with a note (below)."""
+    return tuple(range(FIRST_YEAR, (today or date.today()).year + 1))
+
+
+DEFAULT_YEARS = default_years()
+
+
+class NotPublishedYet(FetchError):
+    """This year's table or boundaries are not out yet (CBS publishes a year's division early in that year): the
+    step is skipped with a note, and a later fetch picks it up."""
 
 
 @dataclass(frozen=True)
@@ -131,25 +146,23 @@ def fetch(
     *,
     cbs_base: str = DEFAULT_CBS_BASE,
     geo_base: str = DEFAULT_GEO_BASE,
-    years: Iterable[int] = DEFAULT_YEARS,
+    years: Iterable[int] | None = None,  # None: default_years()
     tables: Iterable[str] | None = None,  # None: every recipe's table, the code lists and the boundaries
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
     backoff: float = DEFAULT_BACKOFF,
 ) -> dict:
     """Download the chosen tables into ``out``; return the manifest document."""
-    years = sorted(set(years))
+    years = sorted(set(default_years() if years is None else years))
     requests = table_requests()
     choices = (*requests, "gebieden", "geo")
     tables = list(dict.fromkeys(choices if tables is None else tables))
     unknown_tables = [t for t in tables if t not in choices]
     if unknown_tables:
         raise ValueError(f"unknown table(s) {unknown_tables}; choose from {list(choices)}")
-    unknown_years = [y for y in years if y not in GEBIEDEN_TABLES]
-    if "gebieden" in tables and unknown_years:
-        raise ValueError(
-            f"no 'Gebieden in Nederland' table id known for {unknown_years}; known: {sorted(GEBIEDEN_TABLES)}"
-        )
+    too_early = [y for y in years if y < min(GEBIEDEN_TABLES)]
+    if "gebieden" in tables and too_early:
+        raise ValueError(f"no 'Gebieden in Nederland' table before {min(GEBIEDEN_TABLES)}: {too_early}")
     manifest = Manifest(out)
     failures: list[tuple[str, FetchError | None]] = []  # (report line, the error; None for a skipped step)
     unreachable: set[str] = set()
@@ -162,6 +175,9 @@ def fetch(
                 continue
             try:
                 manifest.store(step.run())
+            except NotPublishedYet as exc:
+                manifest.not_published_yet.append(f"{step.name}: {exc.detail}")
+                manifest.save()
             except FetchError as exc:
                 if isinstance(exc, ConnectionFailed):
                     unreachable.add(step.host)  # don't wait out the retries again for every file on that host
@@ -170,7 +186,7 @@ def fetch(
         raise failures[0][1]
     if failures:
         raise FetchFailed(out, [line for line, _ in failures], len(steps), [error for _, error in failures])
-    return manifest.document()
+    return manifest.save()
 
 
 def plan(
@@ -188,9 +204,9 @@ def plan(
             steps.append(Step(table, cbs_host, lambda r=request: fetch_table(odata, r, years)))
     if "gebieden" in tables:
         for year in years:
-            table = GEBIEDEN_TABLES[year]
+            table = GEBIEDEN_TABLES.get(year, "id from the CBS catalogue")
             steps.append(
-                Step(f"{table} (Gebieden in Nederland {year})", cbs_host, lambda t=table: fetch_whole(odata, t))
+                Step(f"{table} (Gebieden in Nederland {year})", cbs_host, lambda y=year: fetch_gebieden(odata, y))
             )
     if "geo" in tables:
         base = geo_base if geo_base.endswith("/") else geo_base + "/"
@@ -328,14 +344,35 @@ def fetch_table(odata: ODataClient, request: TableRequest, years: list[int]) -> 
     return _files(properties, *dims, _require_rows(data), resolved=resolved)
 
 
-def fetch_whole(odata: ODataClient, table: str) -> list[FetchedFile]:
+def fetch_whole(odata: ODataClient, table: str, title: str | None = None) -> list[FetchedFile]:
     """A small table read whole (Gebieden in Nederland: one row per gemeente), with its DataProperties."""
     properties = odata.data_properties(table)
-    return _files(properties, _require_rows(odata.typed_dataset(table)))
+    return _files(properties, _require_rows(odata.typed_dataset(table)), resolved=Resolved(table, title=title))
+
+
+def fetch_gebieden(odata: ODataClient, year: int) -> list[FetchedFile]:
+    """'Gebieden in Nederland <year>': the known id, or for a newer year the table of that title in the CBS
+    catalogue. Not listed yet in the current year (or later): not published yet."""
+    title = gebieden_title(year)
+    if year in GEBIEDEN_TABLES:
+        return fetch_whole(odata, GEBIEDEN_TABLES[year], title)
+    listed = [entry for entry in odata.catalogue(title) if str(entry.get("Title", "")).strip() == title]
+    if not listed:
+        url = f"{odata.base}/{CATALOGUE}"
+        if year >= date.today().year:
+            raise NotPublishedYet(url, f"CBS's catalogue lists no {title!r} yet; skipped")
+        raise FetchError(url, f"CBS's catalogue lists no table titled {title!r}")
+    newest = max(listed, key=lambda entry: str(entry.get("Modified") or ""))
+    return fetch_whole(odata, str(newest["Identifier"]).strip(), title)
 
 
 def fetch_topojson(http: HttpClient, url: str, level: str, year: int) -> list[FetchedFile]:
-    download = http.get(url, description=f"{level}_{year}.topojson")
+    try:
+        download = http.get(url, description=f"{level}_{year}.topojson")
+    except FetchError as exc:
+        if exc.detail.startswith("HTTP 404") and year >= date.today().year:
+            raise NotPublishedYet(exc.url, f"no {level} boundaries for {year} yet ({exc.detail}); skipped") from exc
+        raise
     document = parse_json(download)
     if not isinstance(document, dict) or document.get("type") != "Topology" or not document.get("objects"):
         raise FetchError(download.url, "not a TopoJSON topology (no type 'Topology' with objects)")

@@ -63,6 +63,7 @@ class Manifest:
         self.out = out
         self.path = out / MANIFEST
         self.entries: dict[str, dict] = {}
+        self.not_published_yet: list[str] = []
         if self.path.exists():
             try:
                 previous = json.loads(self.path.read_text(encoding="utf-8"))
@@ -81,17 +82,21 @@ class Manifest:
                 "retrieved_at": item.retrieved_at,
                 "sha256": hashlib.sha256(item.content).hexdigest(),
                 "bytes": len(item.content),
-                **({"replaces": item.replaces, "title": item.title} if item.replaces else {}),
+                **({"replaces": item.replaces} if item.replaces else {}),
+                **({"title": item.title} if item.title else {}),
                 **({"columns": item.columns} if item.columns else {}),
             }
         self.save()
 
     def document(self) -> dict:
-        return {
+        document = {
             "format": MANIFEST_FORMAT,
             "updated_at": utc_now(),
             "files": [self.entries[key] for key in sorted(self.entries)],
         }
+        if self.not_published_yet:  # this fetch's steps that found nothing out yet (a year just begun)
+            document["not_published_yet"] = list(self.not_published_yet)
+        return document
 
     def save(self) -> dict:
         document = self.document()

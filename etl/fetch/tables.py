@@ -24,6 +24,13 @@ GEBIEDEN_TABLES: dict[int, str] = {
     2026: "86247NED",
 }
 GEBIEDEN_GEMEENTE_GROUP = "codes en namen van gemeenten"
+
+
+def gebieden_title(year: int) -> str:
+    """The table's title in the CBS catalogue, by which a year after the known ids is found."""
+    return f"Gebieden in Nederland {year}"
+
+
 GEBIEDEN_PROVINCIE_GROUP = "provincies"
 
 GEO_LEVELS = ("gemeente", "provincie")

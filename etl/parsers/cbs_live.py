@@ -30,7 +30,7 @@ def sources(snapshot: Path) -> list[SourceSpec]:
         return []
     manifest = read_manifest(snapshot)
     specs = []
-    for year, table in GEBIEDEN_TABLES.items():
+    for year, table in sorted(gebieden_tables(manifest).items()):
         stored = stored_table(manifest, table)
         if not (snapshot / stored.path).exists():
             continue
@@ -52,6 +52,16 @@ def sources(snapshot: Path) -> list[SourceSpec]:
             )
         )
     return specs
+
+
+def gebieden_tables(manifest: dict[str, dict]) -> dict[int, str]:
+    """Year -> table id: the known ids, and those the fetch found in the CBS catalogue by title for later years."""
+    tables = dict(GEBIEDEN_TABLES)
+    for entry in manifest.values():
+        titled = re.fullmatch(r"Gebieden in Nederland (\d{4})", str(entry.get("title") or ""))
+        if titled and entry["path"].endswith("_TypedDataSet.json") and not entry.get("replaces"):
+            tables.setdefault(int(titled[1]), entry["table_id"])
+    return tables
 
 
 # --- reading OData JSON ----------------------------------------------------------------------------
