@@ -9,6 +9,7 @@ from datetime import date
 
 import polars as pl
 
+from contract.derived import ZERO_FILL
 from dashboard import metrics
 from dashboard.db import Warehouse
 from dashboard.lookup import (
@@ -22,7 +23,6 @@ from dashboard.lookup import (
     provincie_of,
     region_names,
     region_options,
-    source_index,
     theme_indicators,
 )
 from dashboard.values import population, values
@@ -67,8 +67,9 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
     pop_all, peer_year = _size_population(wh, region_year, period.year)
     pop_all, predecessors = _with_formed_later(wh, pop_all, peer_year, code)
     peer_codes = [c for c in metrics.peers(pop_all, code) if c not in predecessors]
-    everyone = _complete(wh, gm, info, region_year, period.year)
-    zero_filled = everyone.height > gm.height
+    everyone = gm.select("code", "year", "value", "rate")
+    # A complete list's 0 for the gemeenten it leaves out is in the warehouse (etl/derive.py): say so.
+    zero_filled = bool((gm["computed_from"] == ZERO_FILL).any())
     # A selection (absence not declared zero) that leaves gemeenten out: its means and peers are over the
     # gemeenten it names, and the page says so.
     listed_only = (
@@ -88,8 +89,6 @@ def compare(wh: Warehouse, indicator_id: str, period: date, period_type: str, co
     def first(frame: pl.DataFrame, col: str) -> float | None:
         return frame[col][0] if frame.height and frame[col][0] is not None else None
 
-    if own.height == 0 and zero_filled:
-        own = everyone.filter(pl.col("code") == code)  # listed nowhere in the source: 0, as in its totals
     carried = _carried(wh, indicator_id, region_year, period, period_type, code) if own.height == 0 else None
     if carried is not None:
         own = pl.DataFrame(
@@ -182,33 +181,6 @@ def _with_formed_later(
 def _provincie_today(wh: Warehouse, code: str) -> str | None:
     years = region_options(wh, "gemeente").filter(pl.col("code") == code)["last_year"].to_list()
     return provincie_of(wh, years[0]).get(code) if years else None
-
-
-def _complete(wh: Warehouse, gm: pl.DataFrame, info: dict, region_year: int, year: int) -> pl.DataFrame:
-    """For a 'sum' indicator whose source declares that absence means zero (a complete list), every gemeente of
-    the region year, 0 where the source lists none: its totals are sums in which an unlisted gemeente adds
-    nothing, and peers and means are taken over the same set so the four numbers on the Gemeente page agree.
-    Any other source (a selection, or nothing declared) stays as it is: an unlisted gemeente has no figure.
-    """
-    if info.get("aggregation") != "sum" or gm.height == 0:
-        return gm
-    if source_index(wh).get(gm["source_id"][0], {}).get("absent") != "zero":
-        return gm
-    names = region_names(wh, "gemeente", region_year)
-    missing = sorted(set(names) - set(gm["code"].to_list()))
-    if not missing:
-        return gm
-    extra = pl.DataFrame(
-        {"code": missing, "year": [region_year] * len(missing), "value": [0.0] * len(missing)},
-        schema={"code": pl.String, "year": pl.Int32, "value": pl.Float64},
-    )
-    if info.get("per_1000"):
-        # Nothing per 1,000 inhabitants is 0 wherever the gemeente has inhabitants on record.
-        people = population(wh, year, "gemeente").filter(pl.col("population") > 0).select("code", "year")
-        extra = extra.join(people.with_columns(pl.lit(0.0).alias("rate")), on=["code", "year"], how="left")
-    else:
-        extra = extra.with_columns(pl.lit(None, dtype=pl.Float64).alias("rate"))
-    return pl.concat([gm.select("code", "year", "value", "rate"), extra.select("code", "year", "value", "rate")])
 
 
 @_per_warehouse

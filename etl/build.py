@@ -288,6 +288,8 @@ def _harmonised_tables(
     observations = observations.with_columns(
         pl.when(pl.col("status") == "derived").then(pl.lit("sum of the source's own rows")).alias("computed_from")
     )
+    zeros = derive.zero_filled(observations, regions, zero_sources, indicators)
+    observations = pl.concat([observations, zeros], how="vertical")
     observations = pl.concat([observations, derive.totals(observations, parents, indicators)], how="vertical")
     observations = pl.concat([observations, derive.ratios(observations)], how="vertical")
     years = set(observations["region_year"].to_list()) | set(regions["year"].to_list())

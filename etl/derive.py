@@ -1,6 +1,7 @@
 """Every figure the warehouse can compute from the published ones, computed once per build (the dashboard
 only reads them):
 
+- a 0 for each gemeente that a complete list (``absent = "zero"``) leaves out;
 - provincie and land totals of 'sum' indicators, where no source publishes them;
 - ratios the catalogue declares (``Indicator.ratio_of``), at every level where both parts exist;
 - rates per 1,000 inhabitants for ``per_1000`` indicators, where the population of the same region and
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from contract.derived import ZERO_FILL
 from etl.catalogue import INDICATORS, Indicator
 
 NATIONAL = "NL01"
@@ -66,6 +68,37 @@ CARRIED = pl.Schema(
     }
 )
 _CARRIED_VALUE = CARRIED.names()[:-3]
+
+
+def zero_filled(
+    observations: pl.DataFrame,
+    regions: pl.DataFrame,
+    zero_sources: set[str],
+    indicators: Sequence[Indicator] = INDICATORS,
+) -> pl.DataFrame:
+    """A 0 for every gemeente of the region year that a source declaring absence as zero (a complete list) leaves
+    out, for its 'sum' indicators, where no other source has a figure: written once here, so maps, tables,
+    downloads, totals and the Gemeente page all show the same 0. A selection (absence unknown) gets nothing."""
+    listed = observations.filter(
+        pl.col("source_id").is_in(list(zero_sources))
+        & pl.col("indicator_id").is_in(_summable(indicators))
+        & pl.col("region_code").str.starts_with("GM")
+    )
+    if listed.height == 0:
+        return observations.clear()
+    groups = listed.select("indicator_id", "region_year", "period", "period_type", "source_id").unique()
+    gemeenten = regions.filter(pl.col("level") == "gemeente").select(
+        pl.col("code").alias("region_code"), pl.col("year").alias("region_year")
+    )
+    missing = groups.join(gemeenten, on="region_year").join(observations.select(KEY), on=KEY, how="anti")
+    return (
+        missing.with_columns(
+            pl.lit(0.0).alias("value"), pl.lit("derived").alias("status"), pl.lit(ZERO_FILL).alias("computed_from")
+        )
+        .select(observations.columns)
+        .cast(dict(observations.schema))
+        .sort(KEY)
+    )
 
 
 def totals(
@@ -164,7 +197,12 @@ def carried(
 
 
 def _carried_values(observations: pl.DataFrame, links: pl.DataFrame, summable: list[str]) -> pl.DataFrame:
-    gemeente = observations.filter(pl.col("indicator_id").is_in(summable) & pl.col("region_code").str.starts_with("GM"))
+    # The build's own zeros are left out: ``inputs_listed`` counts what the source lists, and a zero adds nothing.
+    gemeente = observations.filter(
+        pl.col("indicator_id").is_in(summable)
+        & pl.col("region_code").str.starts_with("GM")
+        & pl.col("computed_from").ne_missing(ZERO_FILL)
+    )
     # Each (indicator, period, year) of gemeente figures, with the source they come from.
     groups = gemeente.group_by("indicator_id", "period", "period_type", pl.col("region_year").alias("from_year")).agg(
         pl.col("source_id").first()

@@ -243,3 +243,31 @@ def test_westerwolde_2015_places_are_carried_and_dijk_en_waard_has_none(con) -> 
         "SELECT count(*) FROM observation_carried WHERE indicator_id = 'coa_plaatsen' AND region_code = 'GM1980'"
     ).fetchall()[0][0]
     assert none == 0
+
+
+def test_a_complete_list_gets_a_zero_for_each_gemeente_it_leaves_out_and_a_selection_does_not() -> None:
+    """absent = "zero": every gemeente of the region year that the list leaves out gets a derived 0 for its 'sum'
+    indicators, unless another source has a figure; a percentage gets none, nor does a selection."""
+    from contract.derived import ZERO_FILL
+
+    frame = obs(
+        [
+            ("coa_plaatsen", "GM0001", 2015, Y2015, "year", 30.0),
+            ("coa_plaatsen", "GM0003", 2015, Y2015, "year", 7.0),  # from another source, below
+            ("realisatie_pct", "GM0001", 2015, Y2015, "year", 50.0),  # a share: does not add up
+            ("coa_plaatsen", "GM0001", 2015, date(2015, 7, 1), "half", 3.0),  # a selection's figure
+        ]
+    ).with_columns(
+        pl.when(pl.col("region_code") == "GM0003")
+        .then(pl.lit("other"))
+        .when(pl.col("period_type") == "half")
+        .then(pl.lit("selection"))
+        .otherwise(pl.col("source_id"))
+        .alias("source_id")
+    )
+    zeros = derive.zero_filled(frame, REGIONS, {"src"})
+    assert zeros.select("indicator_id", "region_code", "region_year", "period", "value").rows() == [
+        ("coa_plaatsen", "GM0002", 2015, Y2015, 0.0)
+    ]
+    assert (zeros["status"][0], zeros["computed_from"][0], zeros["source_id"][0]) == ("derived", ZERO_FILL, "src")
+    assert derive.zero_filled(frame, REGIONS, set()).height == 0  # nothing declared zero

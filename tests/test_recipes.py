@@ -679,3 +679,67 @@ def test_a_publication_that_covers_a_listed_gap_takes_it_off_the_list(snapshot, 
     wrong.write_text(covering.replace('fills = ["integratie_cohort"]', 'fills = ["cohort"]'), encoding="utf-8")
     with pytest.raises(InputError, match=r"source\.fills: .*unknown data gap\(s\) \['cohort'\]; the list has"):
         load(wrong)
+
+
+def test_a_complete_lists_zero_reaches_the_map_table_and_the_gemeente_page_from_the_warehouse(
+    snapshot, tmp_path, monkeypatch
+):
+    """A list that declares absence as zero (absent = "zero") leaves a gemeente out: the build writes its 0 once,
+    so the map's table and the Gemeente page's comparison show 0 and say why. The housing CSV without Amsterdam's
+    line stands in for such a list, read as a new indicator so no other source has a figure for Amsterdam."""
+    from contract.derived import ZERO_FILL
+    from dashboard.compare import compare
+    from dashboard.db import Warehouse
+    from dashboard.values import map_data
+    from etl.build import build
+
+    text = HOUSING_RECIPE.read_text(encoding="utf-8")
+    text = text.split("[[values]]", 1)[0].replace(f'id = "{HOUSING_ID}"', 'id = "complete_list"')
+    text = re.sub(r'path = "[^"]+"', 'path = "files/housing_cut.csv"', text, count=1)
+    text = text.replace('absent = "unknown"', 'absent = "zero"').replace("complete = true", "complete = false")
+    text += """
+[[indicators]]
+id = "gehuisvest_januari"
+theme = "huisvesting"
+label_nl = "Gehuisvest in januari"
+label_en = "Housed in January"
+unit = "personen"
+definition_nl = "Vergunninghouders gehuisvest in januari 2016."
+definition_en = "Permit holders housed in January 2016."
+
+[[values]]
+column = "realisatie januari 2016"
+indicator = "gehuisvest_januari"
+whole = true
+"""
+    added = tmp_path / "added"
+    (added / "recipes").mkdir(parents=True)
+    (added / "files").mkdir()
+    lines = (snapshot / load(HOUSING_RECIPE).file.path).read_text(encoding="utf-8").splitlines(keepends=True)
+    (added / "files" / "housing_cut.csv").write_text(
+        "".join(line for line in lines if not line.startswith("Amsterdam,")), encoding="utf-8"
+    )
+    (added / "recipes" / "complete_list.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KETEN_ADDED", str(added))
+    out = tmp_path / "w.duckdb"
+    build(snapshot, out, tmp_path / "cache")
+
+    with duckdb.connect(str(out), read_only=True) as con:
+        amsterdam = con.execute(
+            """SELECT value, status, computed_from, source_id FROM observation
+               WHERE indicator_id = 'gehuisvest_januari' AND region_code = 'GM0363'"""
+        ).fetchall()
+        listed, zeros = con.execute(
+            """SELECT count(*) FILTER (computed_from IS NULL), count(*) FILTER (computed_from = ?) FROM observation
+               WHERE indicator_id = 'gehuisvest_januari' AND region_code LIKE 'GM%'""",
+            [ZERO_FILL],
+        ).fetchone()
+    assert amsterdam == [(0.0, "derived", ZERO_FILL, "complete_list")]
+    assert (listed, zeros) == (389, 1)
+
+    wh = Warehouse(out)
+    period = date(2016, 1, 1)
+    table = map_data(wh, "gehuisvest_januari", "gemeente", period, "half").table
+    assert table.filter(pl.col("code") == "GM0363")["value"].to_list() == [0.0]
+    comparison = compare(wh, "gehuisvest_januari", period, "half", "GM0363")
+    assert comparison.gemeente == 0.0 and comparison.zero_filled and not comparison.listed_only
