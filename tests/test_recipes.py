@@ -743,3 +743,97 @@ whole = true
     assert table.filter(pl.col("code") == "GM0363")["value"].to_list() == [0.0]
     comparison = compare(wh, "gehuisvest_januari", period, "half", "GM0363")
     assert comparison.gemeente == 0.0 and comparison.zero_filled and not comparison.listed_only
+
+
+# --- bad input through `etl add`: the message names the place, and the warehouse stays byte-identical -------------
+
+
+def _housing_copy(snapshot: Path, tmp_path: Path, fmt: str, rows=None, merge_header=False, **changes) -> tuple:
+    own = tmp_path / f"mijn_kopie.{fmt}"
+    if fmt == "xlsx":
+        write_xlsx(rows or housing_rows(snapshot), own, merge_header)
+    else:
+        write_ods(rows or housing_rows(snapshot), own)
+    return own, spreadsheet_recipe(tmp_path, fmt, f"housing_2016h1.{fmt}", **changes)
+
+
+def _truncated(snapshot: Path, tmp_path: Path, fmt: str) -> tuple:
+    own, recipe = _housing_copy(snapshot, tmp_path, fmt)
+    own.write_bytes(own.read_bytes()[: own.stat().st_size // 2])
+    return own, recipe
+
+
+def _period_outside(snapshot: Path, tmp_path: Path) -> tuple:
+    lines = (snapshot / DENSITY_FILE).read_text(encoding="utf-8-sig").splitlines()
+    own = tmp_path / "export.csv"
+    own.write_text("\n".join([lines[0], lines[1].replace('"2020"', '"2031"', 1)]), encoding="utf-8")
+    recipe = tmp_path / "cbs.toml"
+    recipe.write_text(CBS_RECIPE.replace(f'path = "{DENSITY_FILE}"', 'path = "files/cbs.csv"'), encoding="utf-8")
+    return own, recipe
+
+
+ADD_REFUSALS = {
+    # case: (make the user's file and recipe, what the message must say)
+    "truncated_xlsx": (lambda s, t: _truncated(s, t, "xlsx"), r"housing_2016h1\.xlsx: cannot be read as XLSX"),
+    "truncated_ods": (lambda s, t: _truncated(s, t, "ods"), r"housing_2016h1\.ods: cannot be read as ODS"),
+    "missing_sheet_xlsx": (
+        lambda s, t: _housing_copy(s, t, "xlsx", sheet="Blad1"),
+        r"no sheet 'Blad1'; the workbook has \['Taakstelling'\]",
+    ),
+    "missing_sheet_ods": (
+        lambda s, t: _housing_copy(s, t, "ods", sheet="Blad1"),
+        r"no sheet 'Blad1'; the workbook has \['Taakstelling'\]",
+    ),
+    "header_moved": (
+        lambda s, t: _housing_copy(s, t, "xlsx", header_row=1),
+        r"sheet 'Taakstelling', line 1: column\(s\) .* has the header moved\?",
+    ),
+    "merged_header": (
+        lambda s, t: _housing_copy(s, t, "xlsx", merge_header=True),
+        r"sheet 'Taakstelling', line 3: header cells D3:E3 are merged",
+    ),
+    "unknown_marker_ods": (
+        lambda s, t: _housing_copy(s, t, "ods", rows=edited(s, "Amsterdam", 3, "n.v.t.")),
+        r"column 'taakstelling 1e helft 2016': 'n.v.t.' is not a number and not a marker the recipe declares",
+    ),
+    "duplicate_region": (
+        lambda s, t: _housing_copy(
+            s, t, "xlsx", rows=[*housing_rows(s), next(r for r in housing_rows(s) if r[0] == "Zwolle")]
+        ),
+        r"GM0193 appears more than once for the same period",
+    ),
+    "name_matching_two_gemeenten": (
+        lambda s, t: _housing_copy(s, t, "xlsx", rows=edited(s, "Bergen NH", 0, "Bergen")),
+        r"'Bergen' matches two gemeenten of 2016: Bergen \(NH\.\) \(GM0373\) and Bergen \(L\.\) \(GM0893\)",
+    ),
+    "period_outside_the_division": (
+        _period_outside,
+        r"cbs\.csv, line 2, column 'Perioden': period year 2031 lies outside the years of the gemeente division",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ADD_REFUSALS))
+def test_etl_add_refuses_bad_input_and_leaves_the_warehouse_byte_identical(
+    case, snapshot, tmp_path, built_warehouse, parse_cache
+):
+    import shutil
+
+    make, message = ADD_REFUSALS[case]
+    own, recipe = make(snapshot, tmp_path)
+    home = tmp_path / "data"
+    home.mkdir()
+    (home / "cache").symlink_to(parse_cache)  # `add` builds with the cache next to the warehouse
+    warehouse = home / "ketenmonitor.duckdb"
+    shutil.copy2(built_warehouse, warehouse)
+    before = warehouse.read_bytes()
+    added = tmp_path / "added"
+    result = etl(
+        "add", str(own), "--recipe", str(recipe), "--snapshot", str(snapshot), "--out", str(warehouse), added=added
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert re.search(message, result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert warehouse.read_bytes() == before
+    assert sorted(p.name for p in home.iterdir()) == ["cache", "ketenmonitor.duckdb"]  # no half-written file
+    assert not list(added.rglob("*.*"))  # the copy and the recipe were taken back out
