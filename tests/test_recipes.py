@@ -339,7 +339,12 @@ def test_unknown_marker(snapshot, tmp_path, xlsx_case):
 def test_duplicate_region(snapshot, tmp_path, xlsx_case):
     rows = housing_rows(snapshot)
     recipe = xlsx_case(rows=[*rows, next(r for r in rows if r[0] == "Zwolle")])
-    expect(recipe, tmp_path, snapshot, r"GM0193 appears more than once for the same period \(rows \[\d+, 394\]\)")
+    expect(
+        recipe,
+        tmp_path,
+        snapshot,
+        r"line 394, column 'gemeente': GM0193 appears more than once for the same period \(rows \[\d+, 394\]\)",
+    )
 
 
 def test_a_name_matching_two_gemeenten(snapshot, tmp_path, xlsx_case):

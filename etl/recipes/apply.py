@@ -117,7 +117,7 @@ def _observations(frames, row_numbers: pl.Series, codes, years, recipe: Recipe, 
     # A CBS table has a row per category of every other dimension: twice the same region and period means the
     # download holds more than the totals.
     hint = "; the download should hold only the totals of the other dimensions" if recipe.odata else ""
-    _no_duplicates(long, error, hint)
+    _no_duplicates(long, error, recipe.regions.code_column or recipe.regions.name_column, hint)
     if recipe.regions.adds_up:
         _check_adds_up(long, recipe.regions.level, error)
     observations = long.drop_nulls("value").select(
@@ -372,7 +372,8 @@ def _check(table: pl.DataFrame, numbers: dict[str, pl.Series], check, error) -> 
         raise error(f"value {actual[i]:g} does not equal {rule} = {expected[i]:g}", table[ROW][i], check.column)
 
 
-def _no_duplicates(long: pl.DataFrame, error, hint: str = "") -> None:
+def _no_duplicates(long: pl.DataFrame, error, region_column: str | None, hint: str = "") -> None:
+    """One figure per region and period: a region listed twice is named in its own column (the region's)."""
     key = ["indicator_id", "region_code", "region_year", "period", "period_type"]
     dupes = long.filter(long.select(key).is_duplicated()).sort(ROW)
     if dupes.height:
@@ -382,7 +383,7 @@ def _no_duplicates(long: pl.DataFrame, error, hint: str = "") -> None:
         raise error(
             f"{first['region_code']} appears more than once for the same period (rows {rows}){hint}",
             rows[-1],
-            first["_column"],
+            region_column or first["_column"],
         )
 
 
