@@ -191,3 +191,35 @@ def test_keten_snapshot_wins_and_a_missing_one_is_named(tmp_path):
     )
     assert result.returncode == 2 and str(missing) in result.stderr and "KETEN_SNAPSHOT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+DEBIAN_PYTHON = Path("/usr/bin/python3")
+
+
+@pytest.mark.skipif(not DEBIAN_PYTHON.exists(), reason="no system python3 at /usr/bin (not a Debian machine)")
+def test_setup_makes_its_own_environment_from_debians_python(tmp_path):
+    """The README's setup with Debian's own python3, which refuses `pip install` into the system (PEP 668): setup
+    makes .venv from it, without the system's site-packages, and installs there. The requirements are emptied in
+    this copy so the test needs no package index; which packages install is CI's own run of the same script."""
+    repo = fresh_copy(tmp_path / "ketenmonitor")
+    (repo / ".venv").unlink()  # fresh: no environment yet
+    (repo / "requirements.txt").write_text("# emptied for this test\n", encoding="utf-8")
+    result = subprocess.run(
+        ["bash", "scripts/setup.sh"],
+        cwd=repo,
+        env=_env(PYTHON=str(DEBIAN_PYTHON)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    config = (repo / ".venv" / "pyvenv.cfg").read_text(encoding="utf-8")
+    assert f"home = {DEBIAN_PYTHON.parent}" in config and "include-system-site-packages = false" in config, config
+    inside = subprocess.run(
+        [str(repo / ".venv" / "bin" / "python"), "-c", "import sys; print(sys.prefix != sys.base_prefix)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert inside.stdout.strip() == "True"
+    assert (repo / ".venv" / ".requirements.sha256").is_file()  # pip ran inside the environment and succeeded
