@@ -143,3 +143,7 @@ def test_bronnen_shows_the_latest_changes(builds, monkeypatch) -> None:
     assert f"- {SOURCE}: 3 gewijzigd" in text  # the undo: Aa en Hunze, Drenthe and the country
     table = next(f.value for f in at.dataframe if "change_text" in f.value.columns)
     assert set(table["region_code"]) >= {"GM1680"}
+    # The whole log as a CSV for a position paper's annex (written when clicked: the button is what AppTest sees).
+    assert any(
+        b.proto.label == "Revisies (CSV)" and b.proto.id.endswith("br_dl_revisions") for b in at.get("download_button")
+    )
