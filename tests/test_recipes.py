@@ -90,6 +90,9 @@ def write_ods(rows: list[list[object]], target: Path) -> Path:
     return target
 
 
+WRITERS = {"xlsx": write_xlsx, "ods": write_ods}  # how a library writes each spreadsheet format
+
+
 def spreadsheet_recipe(tmp_path: Path, fmt: str, file_name: str, **changes: str) -> Path:
     """The housing recipe, reading a spreadsheet copy: a title above the header (row 3), a footnote below,
     its own source id, and a higher priority than the CSV."""
@@ -119,7 +122,7 @@ def csv_figures(snapshot: Path) -> pl.DataFrame:
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_a_spreadsheet_copy_gives_exactly_the_csv_figures(snapshot, tmp_path, csv_figures, fmt):
     (tmp_path / "files").mkdir()
-    writer = write_xlsx if fmt == "xlsx" else write_ods
+    writer = WRITERS[fmt]
     writer(housing_rows(snapshot), tmp_path / "files" / f"housing.{fmt}")
     figures = parse_with(spreadsheet_recipe(tmp_path, fmt, f"housing.{fmt}"), tmp_path, snapshot).sort(KEY)
     assert figures.height == csv_figures.height == 390 * 11
@@ -134,7 +137,7 @@ def test_a_number_cell_is_read_as_the_number_it_holds_whatever_the_recipes_separ
     rows = edited(snapshot, "Amsterdam", 2, 911.5)  # was 912
     rows = [[*row[:3], 965.5, *row[4:]] if row[0] == "Amsterdam" else row for row in rows]  # was 965
     (tmp_path / "files").mkdir()
-    writer = write_xlsx if fmt == "xlsx" else write_ods
+    writer = WRITERS[fmt]
     writer(rows, tmp_path / "files" / f"housing.{fmt}")
     recipe = spreadsheet_recipe(tmp_path, fmt, f"housing.{fmt}", numbers='decimal = ","\nthousands = "."\n')
     recipe.write_text(recipe.read_text().replace("whole = true\n", ""), encoding="utf-8")
@@ -215,11 +218,13 @@ def warehouse(snapshot, tmp_path, parse_cache) -> Path:
     return out
 
 
-def test_etl_add_imports_a_users_xlsx_and_rebuilds(snapshot, tmp_path, warehouse):
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_etl_add_imports_a_users_spreadsheet_and_rebuilds(snapshot, tmp_path, warehouse, fmt):
     import hashlib
 
-    own = write_xlsx(housing_rows(snapshot), tmp_path / "mijn_kopie.xlsx")
-    recipe = spreadsheet_recipe(tmp_path, "xlsx", "housing_2016h1.xlsx")
+    writer = WRITERS[fmt]
+    own = writer(housing_rows(snapshot), tmp_path / f"mijn_kopie.{fmt}")
+    recipe = spreadsheet_recipe(tmp_path, fmt, f"housing_2016h1.{fmt}")
     added = tmp_path / "added"
     result = etl(
         "add", str(own), "--recipe", str(recipe), "--snapshot", str(snapshot), "--out", str(warehouse), added=added
@@ -227,15 +232,15 @@ def test_etl_add_imports_a_users_xlsx_and_rebuilds(snapshot, tmp_path, warehouse
     assert result.returncode == 0, result.stderr
     sha = hashlib.sha256(own.read_bytes()).hexdigest()
     assert sha in result.stdout
-    assert (added / "files" / "housing_2016h1.xlsx").read_bytes() == own.read_bytes()
+    assert (added / "files" / f"housing_2016h1.{fmt}").read_bytes() == own.read_bytes()
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        source = con.execute("SELECT sha256, status FROM source WHERE id = ?", [f"{HOUSING_ID}_xlsx"]).fetchall()
+        source = con.execute("SELECT sha256, status FROM source WHERE id = ?", [f"{HOUSING_ID}_{fmt}"]).fetchall()
         amsterdam = con.execute(
             """SELECT value, source_id FROM observation WHERE indicator_id = 'taakstelling' AND region_code = 'GM0363'
                AND period = '2016-01-01' AND period_type = 'half'"""
         ).fetchall()
     assert source == [(sha, "unofficial")]
-    assert amsterdam == [(965.0, f"{HOUSING_ID}_xlsx")]  # the added copy wins (priority 1)
+    assert amsterdam == [(965.0, f"{HOUSING_ID}_{fmt}")]  # the added copy wins (priority 1)
 
 
 def test_etl_add_refuses_a_name_that_is_no_gemeente_and_changes_nothing(snapshot, tmp_path, warehouse):
@@ -334,6 +339,21 @@ def test_unknown_marker(snapshot, tmp_path, xlsx_case):
         rf"sheet 'Taakstelling', line {row}, column 'taakstelling 1e helft 2016': 'n.v.t.' is not a number and not a "
         r"marker the recipe declares",
     )
+
+
+def test_a_declared_zero_marker_is_the_sources_own_zero(snapshot, tmp_path, xlsx_case):
+    """'-' declared as zero: the cell is the source's explicit 0 (its own figure, not one the build made up),
+    while an undeclared marker stops the import (test_unknown_marker)."""
+    recipe = xlsx_case(rows=edited(snapshot, "Amsterdam", 3, "-"))
+    text = recipe.read_text().replace("zero = []", 'zero = ["-"]')
+    # Without the row check 'corrected = backlog + target', which a 0 target would break for Amsterdam.
+    check = '[[checks]]\ncolumn = "taakstelling 1e helft 2016 inclusief voor/achter"\n'
+    text = re.sub(re.escape(check) + r"plus = \[[^\]]*\]\n", "", text)
+    assert check not in text
+    recipe.write_text(text, encoding="utf-8")
+    figures = parse_with(recipe, tmp_path, snapshot)
+    amsterdam = figures.filter(region_code="GM0363", indicator_id="taakstelling").row(0, named=True)
+    assert (amsterdam["value"], amsterdam["status"]) == (0.0, "unofficial")
 
 
 def test_duplicate_region(snapshot, tmp_path, xlsx_case):

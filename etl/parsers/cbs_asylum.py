@@ -1,4 +1,8 @@
-"""CBS 80059NED: asylum requests and family reunification per nationality, yearly 1975-2018 (national)."""
+"""CBS 80059NED: asylum requests and family reunification per nationality, yearly 1975-2018 (national).
+
+Kept as code, not a recipe: besides the national totals it fills the ``asylum_nationality`` table (one row per
+nationality and year), a dimension the recipes' region x period x indicator observations do not have.
+"""
 
 from __future__ import annotations
 
