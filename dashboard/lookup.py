@@ -119,7 +119,8 @@ def population_years(wh: Warehouse, level: str = "gemeente") -> list[int]:
 TYPE_RANK = {"year": 0, "half": 1, "quarter": 2, "month": 3, "day": 4}
 
 
-def _latest(options: list[tuple[date, str]]) -> tuple[date, str] | None:
+def newest_period(options: list[tuple[date, str]]) -> tuple[date, str] | None:
+    """The latest of some periods: the latest start, and on one start the longest type (a half-year before a month)."""
     if not options:
         return None
     return max(options, key=lambda p: (p[0], -TYPE_RANK.get(p[1], 9)))
@@ -130,7 +131,7 @@ def latest_period(wh: Warehouse, indicator_id: str, level: str, before: date | N
     options = periods(wh, indicator_id, level)
     if before is not None:
         options = [p for p in options if p[0] <= before]
-    return _latest(options)
+    return newest_period(options)
 
 
 def period_in_year(wh: Warehouse, indicator_id: str, level: str, year: int | None) -> tuple[date, str] | None:
@@ -138,7 +139,7 @@ def period_in_year(wh: Warehouse, indicator_id: str, level: str, year: int | Non
     options = periods(wh, indicator_id, level)
     if year is not None:
         options = [p for p in options if p[0].year == year]
-    return _latest(options)
+    return newest_period(options)
 
 
 @_per_warehouse
@@ -175,16 +176,16 @@ def theme_coverage(wh: Warehouse, theme: str) -> dict[str, list[tuple[date, str]
     return {"gemeente": sorted(gemeente), "land": sorted(land - gemeente)}
 
 
-@_per_warehouse
-def theme_gemeenten(wh: Warehouse, theme: str) -> tuple[date, str, int] | None:
-    """The newest period a theme holds per gemeente and for how many gemeenten (its best-covered indicator)."""
+def theme_gemeente_count(wh: Warehouse, theme: str, period: date, period_type: str) -> int:
+    """For how many gemeenten a theme holds a figure in one period (its best-covered indicator then)."""
     ids = set(wh.indicators().filter(pl.col("theme") == theme)["id"].to_list())
-    held = availability(wh).filter(pl.col("indicator_id").is_in(list(ids)) & (pl.col("level") == "gemeente"))
-    if held.height == 0:
-        return None
-    newest = held.sort("period").tail(1).select("period", "period_type").row(0)
-    n = held.filter(period=newest[0], period_type=newest[1])["n"].max()
-    return newest[0], newest[1], int(n)
+    held = availability(wh).filter(
+        pl.col("indicator_id").is_in(list(ids))
+        & (pl.col("level") == "gemeente")
+        & (pl.col("period") == period)
+        & (pl.col("period_type") == period_type)
+    )
+    return int(held["n"].max() or 0) if held.height else 0
 
 
 def geometry_year(wh: Warehouse, level: str, year: int) -> int | None:

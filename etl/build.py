@@ -221,13 +221,12 @@ def build(
     for spec in steps(specs, "parse"):
         result, from_cache = _cached_parse(spec, snapshot, known, code, cache)
         (report.cached if from_cache else report.parsed).append(spec.id)
-        rank = spec.rank if spec.rank is not None else _RANK_BY_MODULE.get(spec.parse.__module__, 5)
         for name, frame in result.frames().items():
-            tagged[name].append(harmonise.Tagged(spec.id, rank, frame))
+            tagged[name].append(harmonise.Tagged(spec.id, _rank(spec), frame))
 
     _refuse_conflicting_parents(tagged["region_parents"], {s.id: s.path for s in specs}, snapshot)
     crosswalk = _cached_crosswalk(snapshot, checksums, code, cache)
-    zero_sources = {s.id for s in specs if s.absent == "zero"}
+    zero_sources = {s.id: _rank(s) for s in specs if s.absent == "zero"}  # complete lists, with their rank
     indicator_catalogue = catalogue(specs, snapshot)
     tables = _harmonised_tables(tagged, crosswalk, zero_sources, indicator_catalogue)
     indicators, gaps = _catalogue_frames(indicator_catalogue, {gap for s in specs for gap in s.fills})
@@ -242,6 +241,11 @@ def build(
     report.rows = {name: frame.height for name, frame in tables.items()}
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _rank(spec: SourceSpec) -> int:
+    """Which source wins a tie on a key (lower wins): the recipe's priority, else by parser module."""
+    return spec.rank if spec.rank is not None else _RANK_BY_MODULE.get(spec.parse.__module__, 5)
 
 
 def _refuse_conflicting_parents(parts: list[harmonise.Tagged], paths: dict[str, str], snapshot: Path) -> None:
@@ -269,7 +273,7 @@ def _refuse_conflicting_parents(parts: list[harmonise.Tagged], paths: dict[str, 
 def _harmonised_tables(
     tagged: dict[str, list[harmonise.Tagged]],
     crosswalk: pl.DataFrame,
-    zero_sources: set[str],
+    zero_sources: dict[str, int],
     indicators: tuple[Indicator, ...] = INDICATORS,
 ) -> dict[str, pl.DataFrame]:
     from etl.model import empty

@@ -15,7 +15,7 @@ Every derived row keeps the source of the figures it was computed from and says 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import polars as pl
 
@@ -73,14 +73,17 @@ _CARRIED_VALUE = CARRIED.names()[:-3]
 def zero_filled(
     observations: pl.DataFrame,
     regions: pl.DataFrame,
-    zero_sources: set[str],
+    zero_sources: dict[str, int] | set[str],
     indicators: Sequence[Indicator] = INDICATORS,
 ) -> pl.DataFrame:
     """A 0 for every gemeente of the region year that a source declaring absence as zero (a complete list) leaves
     out, for its 'sum' indicators, where no other source has a figure: written once here, so maps, tables,
-    downloads, totals and the Gemeente page all show the same 0. A selection (absence unknown) gets nothing."""
+    downloads, totals and the Gemeente page all show the same 0. A selection (absence unknown) gets nothing.
+    ``zero_sources`` maps each such source to its rank: where two complete lists of one period leave a gemeente
+    out, its 0 is credited to the one that wins ties (lower rank), once."""
+    rank = zero_sources if isinstance(zero_sources, dict) else dict.fromkeys(zero_sources, 0)
     listed = observations.filter(
-        pl.col("source_id").is_in(list(zero_sources))
+        pl.col("source_id").is_in(list(rank))
         & pl.col("indicator_id").is_in(_summable(indicators))
         & pl.col("region_code").str.starts_with("GM")
     )
@@ -90,7 +93,12 @@ def zero_filled(
     gemeenten = regions.filter(pl.col("level") == "gemeente").select(
         pl.col("code").alias("region_code"), pl.col("year").alias("region_year")
     )
-    missing = groups.join(gemeenten, on="region_year").join(observations.select(KEY), on=KEY, how="anti")
+    missing = (
+        groups.join(gemeenten, on="region_year")
+        .join(observations.select(KEY), on=KEY, how="anti")
+        .sort(pl.col("source_id").replace_strict(rank, return_dtype=pl.Int64), "source_id")
+        .unique(subset=KEY, keep="first")
+    )
     return (
         missing.with_columns(
             pl.lit(0.0).alias("value"), pl.lit("derived").alias("status"), pl.lit(ZERO_FILL).alias("computed_from")
@@ -176,7 +184,7 @@ def carried(
     observations: pl.DataFrame,
     regions: pl.DataFrame,
     crosswalk: pl.DataFrame,
-    zero_sources: set[str] = frozenset(),
+    zero_sources: Collection[str] = frozenset(),  # ids (a dict of id -> rank serves too)
     indicators: Sequence[Indicator] = INDICATORS,
 ) -> pl.DataFrame:
     """Figures of gemeenten that did not exist yet in a period's region year, built from the gemeenten of that

@@ -71,6 +71,21 @@ def _fetch(folder: Path, args: argparse.Namespace) -> None:
             raise  # a bad answer, not a missing connection: the CLI prints it as the error it is
         raise SystemExit(_offline(exc, args)) from None
     (folder / COMPLETE).write_text(datetime.now(UTC).isoformat(timespec="seconds") + "\n", encoding="utf-8")
+    if _not_published_yet(folder):
+        print(
+            "Some of this year's tables are not out yet (see the notes above); `python -m etl fetch` fetches them "
+            "once CBS publishes them.",
+            file=sys.stderr,
+        )
+
+
+def _not_published_yet(folder: Path) -> list[str]:
+    """What the fetch found not out yet (its manifest says)."""
+    from etl.fetch.tables import MANIFEST
+    from etl.readers import read_json
+
+    document = read_json(folder / MANIFEST)
+    return list(document.get("not_published_yet", [])) if isinstance(document, dict) else []
 
 
 def _unreachable(exc: InputError) -> bool:

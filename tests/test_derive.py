@@ -271,3 +271,12 @@ def test_a_complete_list_gets_a_zero_for_each_gemeente_it_leaves_out_and_a_selec
     ]
     assert (zeros["status"][0], zeros["computed_from"][0], zeros["source_id"][0]) == ("derived", ZERO_FILL, "src")
     assert derive.zero_filled(frame, REGIONS, set()).height == 0  # nothing declared zero
+
+
+def test_two_complete_lists_that_leave_a_gemeente_out_give_it_one_zero_from_the_winning_source() -> None:
+    """A corrected copy (rank 1) next to the original (rank 2), both complete lists of one period: a gemeente
+    neither lists gets one 0, credited to the copy, which wins ties; the build's key stays unique."""
+    frame = obs([("coa_plaatsen", "GM0001", 2015, Y2015, "year", 30.0)])
+    copy = frame.with_columns(pl.lit("copy").alias("source_id"), pl.lit("GM0003").alias("region_code"))
+    zeros = derive.zero_filled(pl.concat([frame, copy]), REGIONS, {"src": 2, "copy": 1})
+    assert zeros.select("region_code", "source_id").rows() == [("GM0002", "copy")]

@@ -8,16 +8,20 @@ import os
 import shutil
 import subprocess
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from etl.fetch.tables import GEBIEDEN_TABLES
 from tests.conftest import REPO
 from tests.odata_server import GEO_PATH, ODataServer, cbs_tables, population_expected, serve_boundaries
 from tests.test_load import _free_port, _healthy, loadtest
 
 YEARS = (2015, 2016, 2024)  # 2015 as the fetch's default starts: boundaries and Gebieden of that year
+# A year after every known 'Gebieden in Nederland' id and not past: not out yet, so skipped with a note.
+NEXT_YEAR = max(max(GEBIEDEN_TABLES), date.today().year) + 1
 
 
 def fresh_copy(target: Path) -> Path:
@@ -56,7 +60,7 @@ def test_start_on_a_fresh_machine_fetches_builds_and_serves(live_sources, tmp_pa
     env = _env(
         KETEN_CBS_BASE=live_sources.base_url,
         KETEN_GEO_BASE=live_sources.base_url + GEO_PATH,
-        KETEN_FETCH_YEARS=",".join(str(y) for y in YEARS),
+        KETEN_FETCH_YEARS=",".join(str(y) for y in (*YEARS, NEXT_YEAR)),
     )
     proc = subprocess.Popen(
         ["bash", "scripts/start.sh", "--server.port", str(port), "--server.address", "127.0.0.1"],
@@ -73,6 +77,8 @@ def test_start_on_a_fresh_machine_fetches_builds_and_serves(live_sources, tmp_pa
         output = (tmp_path / "start.log").read_text(errors="replace")
         assert _healthy(url), output
         assert "fetching the live sources" in output and "Traceback" not in output, output
+        assert f"note: gemeente_{NEXT_YEAR}.topojson: no gemeente boundaries for {NEXT_YEAR} yet" in output, output
+        assert "`python -m etl fetch` fetches them once CBS publishes them" in output, output
 
         # Built from what was fetched: every CBS table is a live download from the (loopback) OData server, and
         # the boundaries are the fetched files.

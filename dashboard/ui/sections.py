@@ -56,6 +56,12 @@ def token_label(token: str, lang: str) -> str:
     return period_label(parsed[0], parsed[1], lang) if parsed else token
 
 
+def _age(indicator_id: str, start: date, period_type: str, lang: str) -> str:
+    """How long ago the day a figure describes is ('10 jaar geleden'): a stock's first day, else its period's end."""
+    stock = bool(indicator_info(indicator_id).get("stock"))
+    return fmt_age(figure_day(start, period_type, stock), date.today(), lang)
+
+
 def freshness_text(theme: str, lang: str, level: str | None = None) -> str:
     """How old the theme's newest figure is and what it is, so nobody takes a 2016 figure for today's, nor a
     national count for a figure per gemeente."""
@@ -64,8 +70,7 @@ def freshness_text(theme: str, lang: str, level: str | None = None) -> str:
     if latest is None:
         return t("fresh_none", lang, theme=theme_text)
     start, period_type, indicator_id, at = latest
-    stock = bool(indicator_info(indicator_id).get("stock"))
-    age = fmt_age(figure_day(start, period_type, stock), date.today(), lang)
+    age = _age(indicator_id, start, period_type, lang)
     what = indicator_label(indicator_id, lang)
     if level is None:
         what = f"{what}, {t('fresh_at_' + at, lang)}" if at in ("land", "provincie", "gemeente") else what
@@ -78,8 +83,7 @@ def indicator_freshness_text(indicator_id: str, level: str, lang: str) -> str | 
     latest = data.latest_period(cache.warehouse(), indicator_id, level)
     if latest is None:
         return None
-    stock = bool(indicator_info(indicator_id).get("stock"))
-    age = fmt_age(figure_day(latest[0], latest[1], stock), date.today(), lang)
+    age = _age(indicator_id, *latest, lang)
     return t(
         "fresh_indicator",
         lang,
@@ -90,13 +94,20 @@ def indicator_freshness_text(indicator_id: str, level: str, lang: str) -> str | 
     )
 
 
+def _named_period(periods: list[tuple[date, str]]) -> tuple[date, str] | None:
+    """The one period that names periods all within one year (the longest of them, '2016 1e helft'); else None."""
+    if len({start.year for start, _ in periods}) != 1:
+        return None
+    return min(periods, key=lambda p: (data.TYPE_RANK.get(p[1], 9), p[0]))
+
+
 def _periods_text(periods: list[tuple[date, str]], lang: str) -> str:
     """'3 november 2015' for one period, '2016 1e helft' for several within one year (the longest of them);
     else the years, runs joined: '2015, 2019–2025'."""
+    named = _named_period(periods)
+    if named is not None:
+        return period_label(*named, lang)
     years = sorted({start.year for start, _ in periods})
-    if len(years) == 1:
-        rank = {"year": 0, "half": 1, "quarter": 2, "month": 3, "day": 4}
-        return period_label(*min(periods, key=lambda p: (rank.get(p[1], 9), p[0])), lang)
     runs: list[list[int]] = []
     for year in years:
         if runs and year == runs[-1][-1] + 1:
@@ -124,8 +135,8 @@ def coverage_text(lang: str) -> str:
 def freshness(*themes: str, lang: str, level: str | None = None, coverage: bool = False) -> None:
     """How old each theme's newest figure is; on a theme's own page (``coverage``) also what it holds."""
     texts = [freshness_text(theme, lang, level) for theme in themes]
-    if coverage:  # a theme with nothing loaded has said so already
-        texts += [theme_coverage_text(theme, lang) for theme in themes if cache.get(data.theme_latest, theme, level)]
+    if coverage:
+        texts += [text for theme in themes if (text := theme_coverage_text(theme, lang))]
     st.caption(" ".join(texts))
 
 
@@ -141,26 +152,27 @@ def tno_snapshot_caveat(lang: str) -> str | None:
         return None
     offices = locations.filter(pl.col("type_group") == "kantoor").height
     n = fmt_number(locations.height, lang, 0)
-    count = t("op_tno_count_offices", lang, n=n, offices=offices) if offices else t("op_tno_count", lang, n=n)
+    key = {0: "op_tno_count", 1: "op_tno_count_office"}.get(offices, "op_tno_count_offices")
+    count = t(key, lang, n=n, offices=offices)
     return t("op_tno_caveat", lang, day=fmt_date(source["reference_date"], lang), count=count)
 
 
-def theme_coverage_text(theme: str, lang: str) -> str:
+def theme_coverage_text(theme: str, lang: str) -> str | None:
     """One theme's holdings on its own page: 'In het datapakhuis: per gemeente 2016 1e helft (390 gemeenten).'
-    Computed, so an added half-year or a live fetch changes the sentence without touching any text."""
+    Computed, so an added half-year or a live fetch changes the sentence without touching any text. The count is
+    of the period the sentence names (or, over several years, of the newest). None when it holds neither figures
+    per gemeente nor national ones."""
     held = cache.get(data.theme_coverage, theme)
     pieces = []
     if held["gemeente"]:
-        periods = _periods_text(held["gemeente"], lang)
-        newest = cache.get(data.theme_gemeenten, theme)
-        if newest:
-            one_label = len({start.year for start, _ in held["gemeente"]}) == 1  # _periods_text names one period
-            key = "cov_count" if one_label else "cov_count_newest"
-            periods = t(key, lang, periods=periods, n=fmt_number(newest[2], lang, 0))
-        pieces.append(t("cov_gemeente", lang, periods=periods))
+        named = _named_period(held["gemeente"])
+        counted = named or data.newest_period(held["gemeente"])
+        n = fmt_number(cache.get(data.theme_gemeente_count, theme, *counted), lang, 0)
+        key = "cov_count" if named else "cov_count_newest"
+        pieces.append(t("cov_gemeente", lang, periods=t(key, lang, periods=_periods_text(held["gemeente"], lang), n=n)))
     if held["land"]:
         pieces.append(t("cov_land", lang, periods=_periods_text(held["land"], lang)))
-    return t("cov_page", lang, what=", ".join(pieces) if pieces else t("cov_nothing", lang))
+    return t("cov_page", lang, what=", ".join(pieces)) if pieces else None
 
 
 # --- selectors ---------------------------------------------------------------------------------------------

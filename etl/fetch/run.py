@@ -66,8 +66,9 @@ DEFAULT_YEARS = default_years()
 
 
 class NotPublishedYet(FetchError):
-    """This year's table or boundaries are not out yet (CBS publishes a year's division early in that year): the
-    step is skipped with a note, and a later fetch picks it up."""
+    """This year's 'Gebieden in Nederland' or boundaries are not out yet (CBS publishes a year's division early in
+    that year): the step is skipped with a note, and a later `etl fetch` picks it up. (Population and asylum
+    requests need no such rule: the filter simply finds no rows of that year yet.)"""
 
 
 @dataclass(frozen=True)
@@ -355,7 +356,12 @@ def fetch_gebieden(odata: ODataClient, year: int) -> list[FetchedFile]:
     catalogue. Not listed yet in the current year (or later): not published yet."""
     title = gebieden_title(year)
     if year in GEBIEDEN_TABLES:
-        return fetch_whole(odata, GEBIEDEN_TABLES[year], title)
+        try:
+            return fetch_whole(odata, GEBIEDEN_TABLES[year], title)
+        except FetchError as exc:
+            if exc.detail.startswith("HTTP 404") and year >= date.today().year:
+                raise NotPublishedYet(exc.url, f"{title} ({GEBIEDEN_TABLES[year]}) is not out yet; skipped") from exc
+            raise
     listed = [entry for entry in odata.catalogue(title) if str(entry.get("Title", "")).strip() == title]
     if not listed:
         url = f"{odata.base}/{CATALOGUE}"

@@ -26,9 +26,19 @@ GEBIEDEN_TABLES: dict[int, str] = {
 GEBIEDEN_GEMEENTE_GROUP = "codes en namen van gemeenten"
 
 
+GEBIEDEN_TITLE = "Gebieden in Nederland {year}"
+
+
 def gebieden_title(year: int) -> str:
     """The table's title in the CBS catalogue, by which a year after the known ids is found."""
-    return f"Gebieden in Nederland {year}"
+    return GEBIEDEN_TITLE.format(year=year)
+
+
+def gebieden_year(title: str) -> int | None:
+    """The year of a 'Gebieden in Nederland <year>' title; None for any other title."""
+    prefix = GEBIEDEN_TITLE.split("{")[0]
+    rest = title.removeprefix(prefix)
+    return int(rest) if rest != title and rest.isdigit() and len(rest) == 4 else None
 
 
 GEBIEDEN_PROVINCIE_GROUP = "provincies"

@@ -19,7 +19,7 @@ import polars as pl
 
 from etl.errors import InputError
 from etl.fetch.stored import read_manifest, stored_table
-from etl.fetch.tables import GEBIEDEN_GEMEENTE_GROUP, GEBIEDEN_PROVINCIE_GROUP, GEBIEDEN_TABLES
+from etl.fetch.tables import GEBIEDEN_GEMEENTE_GROUP, GEBIEDEN_PROVINCIE_GROUP, GEBIEDEN_TABLES, gebieden_year
 from etl.model import REGION, REGION_PARENT, ParseResult
 from etl.readers import read_odata_records
 from etl.sources import ParseContext, SourceSpec
@@ -58,9 +58,9 @@ def gebieden_tables(manifest: dict[str, dict]) -> dict[int, str]:
     """Year -> table id: the known ids, and those the fetch found in the CBS catalogue by title for later years."""
     tables = dict(GEBIEDEN_TABLES)
     for entry in manifest.values():
-        titled = re.fullmatch(r"Gebieden in Nederland (\d{4})", str(entry.get("title") or ""))
-        if titled and entry["path"].endswith("_TypedDataSet.json") and not entry.get("replaces"):
-            tables.setdefault(int(titled[1]), entry["table_id"])
+        year = gebieden_year(str(entry.get("title") or ""))
+        if year and entry["path"].endswith("_TypedDataSet.json") and not entry.get("replaces"):
+            tables.setdefault(year, entry["table_id"])
     return tables
 
 
@@ -134,7 +134,10 @@ def parse_gebieden(path: Path, ctx: ParseContext, *, year: int, table: str) -> P
         raise InputError(properties_path, f"missing; needed to find the provincie columns of {path.name}")
     rows = read_odata_records(path, [])
     columns = gebieden_columns(read_odata_records(properties_path, []), rows, path)
-    rows = read_odata_records(path, list(columns.values()))
+    for index, row in enumerate(rows):
+        lacking = [key for key in columns.values() if key not in row]
+        if lacking:
+            raise InputError(path, f"value[{index}] lacks field(s) {lacking}", column=lacking[0])
     gemeenten, provincies, parents = [], {}, []
     for index in range(len(rows)):
         code = _key(path, rows, index, columns["gemeente_code"])

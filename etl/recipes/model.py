@@ -18,12 +18,11 @@ from pydantic import (
     model_validator,
 )
 
-from etl.catalogue import DATA_GAP_IDS, INDICATORS
+from etl.catalogue import DATA_GAP_IDS, INDICATOR_IDS, INDICATORS
 from etl.errors import InputError
 from etl.model import PERIOD_TYPES
 
 FORMATS = ("csv", "cbs-csv", "xlsx", "ods", "cbs-odata")
-INDICATOR_IDS = {i.id for i in INDICATORS}
 # Indicators the build computes itself (etl/derive.py); a recipe delivers their parts.
 DERIVED_ONLY = {i.id for i in INDICATORS if i.ratio_of}
 
