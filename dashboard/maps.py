@@ -107,9 +107,12 @@ def choropleth(
                 marker=dict(line=_OUTLINE),
                 customdata=[[names[code]] for code in missing],
                 hovertemplate=f"<b>%{{customdata[0]}}</b><br>{no_data_label}<extra></extra>",
-                name="",
+                # A legend entry says what the grey means (not 0), also on a phone where nobody hovers.
+                name=no_data_label,
+                showlegend=bool(no_data_label),
             )
         )
+        fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=12)))
     if highlight in names:
         _highlight_outline(fig, geojson, highlight)
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")

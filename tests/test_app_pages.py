@@ -138,6 +138,9 @@ def test_opvang_url_round_trip_and_rates(built_warehouse: Path) -> None:
             assert z[code] == pytest.approx(value / population * 1000)
     points = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "scattergeo"]
     assert points, "COA locations are drawn as points"
+    # The grey gemeenten without a figure (not 0) are named in the legend, for readers who cannot hover.
+    grey = [d for d in plotly_specs(at)[0]["data"] if d["type"] == "choropleth" and d.get("showlegend")]
+    assert [d["name"] for d in grey] == ["geen gegevens"] and set(grey[0]["locations"]).isdisjoint(z)
     # One legend entry per group, in Dutch; the head office is listed in the table but not drawn.
     legend = {d["name"] for d in points}
     assert {"azc", "noodopvang", "procesopvang (COL/POL)"} <= legend
