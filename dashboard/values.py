@@ -103,9 +103,9 @@ def values_for(
 ) -> pl.DataFrame:
     """``values`` for the chosen ``codes`` with a ``formed_later`` flag; at gemeente level, a gemeente formed after
     the period's year gets the figure the build carried back from its predecessors (``formed_later``, status
-    ``derived``, ``computed_from`` lists them),
-    when the source lists at least one of them. One that existed but is absent from the source stays without a
-    row ("no data")."""
+    ``derived``, ``computed_from`` lists them) where it made one: when the source lists every predecessor, or
+    declares that a gemeente it leaves out has 0 (then also 0 when it lists none of them, as the Gemeente page
+    shows). One that existed but is absent from the source stays without a row ("no data")."""
     frame = values(wh, indicator_id, level, period, period_type).filter(pl.col("code").is_in(list(codes)))
     # Which rows are a later gemeente's figure carried back (not every derived row: totals are derived too).
     frame = frame.with_columns(pl.lit(False).alias("formed_later"))
@@ -114,7 +114,7 @@ def values_for(
     absent = [c for c in codes if c not in set(frame["code"].to_list())]
     carried = (
         wh.carried(indicator_id, period, period_type)
-        .filter(pl.col("code").is_in(absent) & (pl.col("inputs_listed") > 0))
+        .filter(pl.col("code").is_in(absent))
         .unique("code", keep="first", maintain_order=True)
     )
     if carried.height == 0:

@@ -715,7 +715,7 @@ def test_a_complete_lists_zero_reaches_the_map_table_and_the_gemeente_page_from_
     from contract.derived import ZERO_FILL
     from dashboard.compare import compare
     from dashboard.db import Warehouse
-    from dashboard.values import map_data
+    from dashboard.values import map_data, values_for
     from etl.build import build
 
     text = HOUSING_RECIPE.read_text(encoding="utf-8")
@@ -741,8 +741,10 @@ whole = true
     (added / "recipes").mkdir(parents=True)
     (added / "files").mkdir()
     lines = (snapshot / load(HOUSING_RECIPE).file.path).read_text(encoding="utf-8").splitlines(keepends=True)
+    # Amsterdam left out, and all four gemeenten that became Het Hogeland (GM1966) in 2019.
+    cut = ("Amsterdam,", "Bedum,", "De Marne,", "Eemsmond,", "Winsum,")
     (added / "files" / "housing_cut.csv").write_text(
-        "".join(line for line in lines if not line.startswith("Amsterdam,")), encoding="utf-8"
+        "".join(line for line in lines if not line.startswith(cut)), encoding="utf-8"
     )
     (added / "recipes" / "complete_list.toml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("KETEN_ADDED", str(added))
@@ -760,7 +762,7 @@ whole = true
             [ZERO_FILL],
         ).fetchone()
     assert amsterdam == [(0.0, "derived", ZERO_FILL, "complete_list")]
-    assert (listed, zeros) == (389, 1)
+    assert (listed, zeros) == (385, 5)
 
     wh = Warehouse(out)
     period = date(2016, 1, 1)
@@ -768,6 +770,10 @@ whole = true
     assert table.filter(pl.col("code") == "GM0363")["value"].to_list() == [0.0]
     comparison = compare(wh, "gehuisvest_januari", period, "half", "GM0363")
     assert comparison.gemeente == 0.0 and comparison.zero_filled and not comparison.listed_only
+    # A gemeente formed later from four the list leaves out: 0 on the page and in the tables alike.
+    later = values_for(wh, "gehuisvest_januari", "gemeente", period, "half", ("GM1966",))
+    assert later.select("code", "value", "formed_later").rows() == [("GM1966", 0.0, True)]
+    assert compare(wh, "gehuisvest_januari", period, "half", "GM1966").gemeente == 0.0
 
 
 # --- bad input through `etl add`: the message names the place, and the warehouse stays byte-identical -------------
