@@ -80,6 +80,9 @@ if level == "land" and view != "map":
 else:
     title = f"{labels[indicator_id]} · {period_label(period, period_type, lang)}"
 st.markdown(f"**{title}**")
+fresh = sections.indicator_freshness_text(indicator_id, level, lang)
+if fresh:  # an embedded 2016 figure must not pass for today's on someone else's site
+    st.caption(fresh)
 
 
 def chart_data() -> tuple[pl.DataFrame, object]:

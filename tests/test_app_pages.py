@@ -456,10 +456,23 @@ def test_vergelijk_says_formed_later_only_of_gemeenten_formed_later() -> None:
     assert any("Westerwolde" in c for c in notes)
 
 
-def test_embed_chart_of_a_national_series() -> None:
+def test_embed_chart_of_a_national_series(built_warehouse: Path) -> None:
+    from datetime import date
+
+    from contract.periods import period_end
+    from dashboard.i18n import fmt_age
+
     at = open_page("embed", view="chart", indicator="asielverzoeken_en_nareizigers")
     assert_clean(at)
     assert qp(at)["level"] == "land"
+    # Someone else's site shows how old the newest figure is, computed from the warehouse.
+    ((newest,),) = sql(
+        built_warehouse,
+        "SELECT max(period) FROM observation WHERE indicator_id = 'asielverzoeken_en_nareizigers'",
+    )
+    age = fmt_age(period_end(newest, "year"), date.today(), "nl")
+    line = f"Nieuwste cijfer van Asielverzoeken en nareizigers voor heel Nederland: {newest.year} ({age})."
+    assert line in captions(at), captions(at)[:2]
     specs = plotly_specs(at)
     assert len(specs) == 1 and specs[0]["data"][0]["type"] == "scatter"
     assert any("80059NED" in c for c in captions(at))

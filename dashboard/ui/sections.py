@@ -88,7 +88,7 @@ def indicator_freshness_text(indicator_id: str, level: str, lang: str) -> str | 
         "fresh_indicator",
         lang,
         what=indicator_label(indicator_id, lang),
-        level=level_label(level, lang).lower(),
+        at=t("fresh_for_" + level, lang),
         period=period_label(*latest, lang),
         age=age,
     )
