@@ -7,7 +7,7 @@ each call by its arguments.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import polars as pl
@@ -132,6 +132,13 @@ def latest_period(wh: Warehouse, indicator_id: str, level: str, before: date | N
     if before is not None:
         options = [p for p in options if p[0] <= before]
     return newest_period(options)
+
+
+def newest_year(wh: Warehouse, indicator_ids: Sequence[str], level: str) -> tuple[str, tuple[date, str] | None]:
+    """Of several indicators that measure one thing, the one with the newest whole year at ``level``, and that year;
+    the first indicator and None when none has a year."""
+    years = [(i, p) for i in indicator_ids for p in periods(wh, i, level) if p[1] == "year"]
+    return max(years, key=lambda pair: pair[1][0], default=(indicator_ids[0], None))
 
 
 def period_in_year(wh: Warehouse, indicator_id: str, level: str, year: int | None) -> tuple[date, str] | None:

@@ -27,7 +27,11 @@ def national(indicator_id: str, period: tuple[date, str] | None) -> pl.DataFrame
 def headline(
     column, label_key: str, indicator_id: str, period: tuple[date, str] | None, sub: str | None = None
 ) -> None:
-    label = t(label_key, lang, period=period_label(*period, lang) if period else "")
+    # Without a figure the card is named by its indicator alone (no dangling ", " after it).
+    if period is None:
+        label = sections.indicator_label(indicator_id, lang)
+    else:
+        label = t(label_key, lang, period=period_label(*period, lang))
     frame = national(indicator_id, period)
     with column.container(border=True, height="stretch"):
         # The title above the figure wraps; a metric's own label is cut off on a narrow card ("… 3 November 20…").
@@ -44,8 +48,11 @@ def headline(
 
 st.subheader(t("ov_headlines", lang))
 cols = st.columns(3) + st.columns(3)
-asylum_period = data.latest_period(wh, "asielverzoeken_en_nareizigers", "land")
-headline(cols[0], "hl_asylum", "asielverzoeken_en_nareizigers", asylum_period)
+# Asylum requests of the newest full year: CBS's live table (83102NED, first and subsequent requests) where it was
+# fetched, else the stored series with family reunification (80059NED, up to 2018).
+asylum_id, asylum_period = data.newest_year(wh, ("asielverzoeken_en_nareizigers", "asielverzoeken_totaal"), "land")
+asylum_label = "hl_asylum" if asylum_id == "asielverzoeken_en_nareizigers" else "hl_requests"
+headline(cols[0], asylum_label, asylum_id, asylum_period)
 
 coa_period = data.latest_period(wh, "coa_plaatsen", "land")
 locations = national("coa_locaties", coa_period)

@@ -16,7 +16,14 @@ import pytest
 
 from etl.fetch.tables import GEBIEDEN_TABLES
 from tests.conftest import REPO
-from tests.odata_server import GEO_PATH, ODataServer, cbs_tables, population_expected, serve_boundaries
+from tests.odata_server import (
+    GEO_PATH,
+    ODataServer,
+    asylum_expected,
+    cbs_tables,
+    population_expected,
+    serve_boundaries,
+)
 from tests.test_load import _free_port, _healthy, loadtest
 
 YEARS = (2015, 2016, 2024)  # 2015 as the fetch's default starts: boundaries and Gebieden of that year
@@ -106,6 +113,18 @@ def test_start_on_a_fresh_machine_fetches_builds_and_serves(live_sources, tmp_pa
         assert gemeenten_2015 == (393,) and "82949NED" in tables
         assert (repo / "data" / "snapshot" / "live" / "manifest.json").is_file()
 
+        # The home page's cards on this warehouse: the asylum card shows the live table's newest year (83102NED,
+        # without family reunification: its own label), and a card without a figure is named by its indicator.
+        home = overzicht_on(warehouse)
+        cards = [m.value for m in home.markdown if m.value.startswith("**")]
+        assert cards[:3] == [
+            "**Asielverzoeken, 2024**",
+            "**Opvangplaatsen COA (locaties)**",
+            "**Gehuisveste vergunninghouders**",
+        ]
+        first = asylum_expected()["2024JJ00"]["TotaalAsielverzoeken_1"]
+        assert home.metric[0].value == str(first)
+
         # Every page answers without an exception on this (thin) warehouse.
         result = loadtest.run_load(url, 1, 1, timeout=120.0, deadline=300.0)
         assert result.ok, result.report()
@@ -128,6 +147,23 @@ def test_start_on_a_fresh_machine_fetches_builds_and_serves(live_sources, tmp_pa
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def overzicht_on(warehouse: Path):
+    """The home page, run in-process on ``warehouse`` (Streamlit's AppTest)."""
+    from streamlit.testing.v1 import AppTest
+
+    previous = os.environ.get("KETEN_WAREHOUSE")
+    os.environ["KETEN_WAREHOUSE"] = str(warehouse)
+    try:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    finally:
+        if previous is None:
+            os.environ.pop("KETEN_WAREHOUSE")
+        else:
+            os.environ["KETEN_WAREHOUSE"] = previous
+    assert not at.exception, [e.message for e in at.exception]
+    return at
 
 
 def test_offline_without_a_snapshot_says_what_to_do(tmp_path):
