@@ -235,6 +235,11 @@ def test_chromium_reads_the_index_and_profiles_without_errors(static_server: str
                 assert page.locator("#gemeenten li:visible").all_inner_texts() == ["Súdwest-Fryslân GM1900"]
             elif path.startswith("/gemeente/"):
                 assert page.locator("table").count() >= 6
+                if width == 390:  # a phone: each row a card, each figure under its column's name, nothing off-screen
+                    wide = "() => [...document.querySelectorAll('.scroll')].filter(e => e.scrollWidth > e.clientWidth)"
+                    assert page.evaluate(wide + ".length") == 0
+                    first = "getComputedStyle(document.querySelector('table.cards td'), '::before').content"
+                    assert page.evaluate(f"() => {first}") == '"Gemeente"'
             elif path.endswith("table.html"):
                 assert page.locator("details[open] tbody tr").count() > 50
             page.close()
