@@ -326,6 +326,15 @@ def test_a_profile_draws_a_small_trend_with_the_warehouses_first_and_last_figure
            AND period_type = 'year'""",
     )
     assert len(points.split()) == len(held)
+    # Placed in time: the gap from the first year to the second is as wide as the years between them.
+    x = [float(point.split(",")[0]) for point in points.split()]
+    (gap_years,) = sql(
+        built_warehouse,
+        """SELECT (list_sort(list(DISTINCT year(period)))[2] - min(year(period)))
+                  / (max(year(period)) - min(year(period)))
+           FROM observation WHERE indicator_id = 'bevolking' AND region_code = 'GM0363' AND period_type = 'year'""",
+    )[0]
+    assert (x[1] - x[0]) / (x[-1] - x[0]) == pytest.approx(gap_years, abs=0.01)
     # Its table alternative: every point, in words.
     trend = re.search(r'<details class="trend-table">(.*?)</details>', page, flags=re.S)[1]
     assert f'<th scope="row">{years[0]}</th><td>{fmt_number(first, "nl")}</td>' in trend

@@ -11,16 +11,18 @@ WIDTH, HEIGHT, PAD = 110, 26, 2
 
 
 def sparkline(points: list[tuple[date, float]], label: str) -> Markup:
-    """``points`` (period start, value), oldest first, as a polyline scaled to its own range from zero; the label
-    is the SVG's accessible name and its tooltip."""
+    """``points`` (period start, value), oldest first, as a polyline scaled to its own range from zero and placed
+    in time (2015 then 2019: four years apart, not one step); the label is the SVG's accessible name and tooltip."""
     values = [v for _, v in points]
     top = max(max(values), 0.0) or 1.0
     bottom = min(min(values), 0.0)
     span = (top - bottom) or 1.0
-    step = (WIDTH - 2 * PAD) / max(len(points) - 1, 1)
+    first, last = points[0][0], points[-1][0]
+    days = (last - first).days or 1
     coords = " ".join(
-        f"{PAD + i * step:.1f},{HEIGHT - PAD - (v - bottom) / span * (HEIGHT - 2 * PAD):.1f}"
-        for i, v in enumerate(values)
+        f"{PAD + (day - first).days / days * (WIDTH - 2 * PAD):.1f},"
+        f"{HEIGHT - PAD - (v - bottom) / span * (HEIGHT - 2 * PAD):.1f}"
+        for day, v in points
     )
     text = escape(label)
     return Markup(
