@@ -132,6 +132,12 @@ def read_odata_records(path: Path, required: list[str]) -> list[dict]:
     for index, record in enumerate(records):
         if not isinstance(record, dict):
             raise InputError(path, f"value[{index}] is not a record")
+    return require_fields(path, records, required)
+
+
+def require_fields(path: Path, records: list[dict], required: list[str]) -> list[dict]:
+    """``records`` when each holds every ``required`` field; else the first that lacks one, named."""
+    for index, record in enumerate(records):
         missing = [c for c in required if c not in record]
         if missing:
             raise InputError(path, f"value[{index}] lacks field(s) {missing}; has {sorted(record)}", column=missing[0])

@@ -9,7 +9,7 @@ from pathlib import Path
 from etl.errors import InputError
 from etl.fetch.http import DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from etl.fetch.odata import DEFAULT_CBS_BASE
-from etl.fetch.run import DEFAULT_YEARS, fetch, table_choices
+from etl.fetch.run import default_years, fetch, table_choices
 from etl.fetch.tables import DEFAULT_GEO_BASE, MANIFEST
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data" / "snapshot"
@@ -58,8 +58,8 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--years",
         type=parse_years,
-        default=list(DEFAULT_YEARS),
-        help=f"years of population, regions, boundaries (default {DEFAULT_YEARS[0]}-{DEFAULT_YEARS[-1]})",
+        default=list(default_years()),
+        help=f"years of population, regions, boundaries (default {default_years()[0]}-{default_years()[-1]})",
     )
     parser.add_argument(
         "--tables",

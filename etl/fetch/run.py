@@ -62,9 +62,6 @@ def default_years(today: date | None = None) -> tuple[int, ...]:
     return tuple(range(FIRST_YEAR, (today or date.today()).year + 1))
 
 
-DEFAULT_YEARS = default_years()
-
-
 class NotPublishedYet(FetchError):
     """This year's 'Gebieden in Nederland' or boundaries are not out yet (CBS publishes a year's division early in
     that year): the step is skipped with a note, and a later `etl fetch` picks it up. (Population and asylum
@@ -260,12 +257,7 @@ def resolve(odata: ODataClient, table: str, hint: str | None) -> tuple[Resolved,
         if not exc.detail.startswith("HTTP 404") or not hint:
             raise
         gone = exc
-    entries = [
-        entry
-        for entry in odata.catalogue(hint)
-        if str(entry.get("Identifier", "")).strip().lower() != table.lower() and entry.get("Frequency") != "Stopgezet"
-    ]
-    entries.sort(key=lambda entry: str(entry.get("Modified") or ""), reverse=True)
+    entries = [e for e in listed(odata, hint) if str(e.get("Identifier", "")).strip().lower() != table.lower()]
     for entry in entries:
         candidate = str(entry["Identifier"]).strip()
         try:
@@ -276,6 +268,22 @@ def resolve(odata: ODataClient, table: str, hint: str | None) -> tuple[Resolved,
     raise FetchError(
         gone.url, f"CBS no longer serves {table} ({gone.detail}) and its catalogue lists no successor titled {hint!r}"
     )
+
+
+def listed(odata: ODataClient, title: str, *, exact: bool = False) -> list[dict]:
+    """CBS catalogue entries whose title contains ``title`` (or is it, with ``exact``), not discontinued
+    ('Stopgezet'), newest first."""
+    entries = [
+        entry
+        for entry in odata.catalogue(title)
+        if entry.get("Frequency") != "Stopgezet" and (not exact or str(entry.get("Title", "")).strip() == title)
+    ]
+    return sorted(entries, key=lambda entry: str(entry.get("Modified") or ""), reverse=True)
+
+
+def _not_out_yet(year: int) -> bool:
+    """CBS publishes a year's division early in that year: until then this year's (or a later) table is missing."""
+    return year >= date.today().year
 
 
 def _files(*results: ODataResult, resolved: Resolved | None = None) -> list[FetchedFile]:
@@ -323,10 +331,11 @@ def fetch_table(odata: ODataClient, request: TableRequest, years: list[int]) -> 
     categories, geo, time = dimensions(properties.rows)
     dimension_keys = {*categories, geo, time}
     measures = [c for c in request.columns if c not in dimension_keys]
+    topics = topic_keys(properties.rows)
     if resolved.replaces:
-        resolved = replace(resolved, columns=renumbered(measures, topic_keys(properties.rows)) or None)
+        resolved = replace(resolved, columns=renumbered(measures, topics) or None)
         measures = [(resolved.columns or {}).get(m, m) for m in measures]
-    missing = [m for m in measures if m not in topic_keys(properties.rows)]
+    missing = [m for m in measures if m not in topics]
     needs = [("a region dimension", geo is None and bool(request.region_prefixes))]
     needs.append(("a time dimension", time is None and request.only_fetched_years))
     lacking = [what for what, lacks in needs if lacks]
@@ -359,24 +368,23 @@ def fetch_gebieden(odata: ODataClient, year: int) -> list[FetchedFile]:
         try:
             return fetch_whole(odata, GEBIEDEN_TABLES[year], title)
         except FetchError as exc:
-            if exc.detail.startswith("HTTP 404") and year >= date.today().year:
+            if exc.detail.startswith("HTTP 404") and _not_out_yet(year):
                 raise NotPublishedYet(exc.url, f"{title} ({GEBIEDEN_TABLES[year]}) is not out yet; skipped") from exc
             raise
-    listed = [entry for entry in odata.catalogue(title) if str(entry.get("Title", "")).strip() == title]
-    if not listed:
+    entries = listed(odata, title, exact=True)
+    if not entries:
         url = f"{odata.base}/{CATALOGUE}"
-        if year >= date.today().year:
+        if _not_out_yet(year):
             raise NotPublishedYet(url, f"CBS's catalogue lists no {title!r} yet; skipped")
         raise FetchError(url, f"CBS's catalogue lists no table titled {title!r}")
-    newest = max(listed, key=lambda entry: str(entry.get("Modified") or ""))
-    return fetch_whole(odata, str(newest["Identifier"]).strip(), title)
+    return fetch_whole(odata, str(entries[0]["Identifier"]).strip(), title)
 
 
 def fetch_topojson(http: HttpClient, url: str, level: str, year: int) -> list[FetchedFile]:
     try:
         download = http.get(url, description=f"{level}_{year}.topojson")
     except FetchError as exc:
-        if exc.detail.startswith("HTTP 404") and year >= date.today().year:
+        if exc.detail.startswith("HTTP 404") and _not_out_yet(year):
             raise NotPublishedYet(exc.url, f"no {level} boundaries for {year} yet ({exc.detail}); skipped") from exc
         raise
     document = parse_json(download)

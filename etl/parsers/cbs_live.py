@@ -21,7 +21,7 @@ from etl.errors import InputError
 from etl.fetch.stored import read_manifest, stored_table
 from etl.fetch.tables import GEBIEDEN_GEMEENTE_GROUP, GEBIEDEN_PROVINCIE_GROUP, GEBIEDEN_TABLES, gebieden_year
 from etl.model import REGION, REGION_PARENT, ParseResult
-from etl.readers import read_odata_records
+from etl.readers import read_odata_records, require_fields
 from etl.sources import ParseContext, SourceSpec
 
 
@@ -134,10 +134,7 @@ def parse_gebieden(path: Path, ctx: ParseContext, *, year: int, table: str) -> P
         raise InputError(properties_path, f"missing; needed to find the provincie columns of {path.name}")
     rows = read_odata_records(path, [])
     columns = gebieden_columns(read_odata_records(properties_path, []), rows, path)
-    for index, row in enumerate(rows):
-        lacking = [key for key in columns.values() if key not in row]
-        if lacking:
-            raise InputError(path, f"value[{index}] lacks field(s) {lacking}", column=lacking[0])
+    require_fields(path, rows, list(columns.values()))
     gemeenten, provincies, parents = [], {}, []
     for index in range(len(rows)):
         code = _key(path, rows, index, columns["gemeente_code"])
