@@ -117,18 +117,31 @@ def _periods_text(periods: list[tuple[date, str]], lang: str) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
+def _holdings(theme: str, lang: str, *, counted: bool = False) -> list[str]:
+    """What the warehouse holds of a theme: 'per gemeente 2016 1e helft' and 'landelijk 1975–2018' (the national
+    periods it has only for the country). ``counted`` adds how many gemeenten the period named (or, over several
+    years, the newest) covers: 'per gemeente 2016 1e helft (390 gemeenten)'."""
+    held = cache.get(data.theme_coverage, theme)
+    pieces = []
+    if held["gemeente"]:
+        periods = _periods_text(held["gemeente"], lang)
+        if counted:
+            named = _named_period(held["gemeente"])
+            period = named or data.newest_period(held["gemeente"])
+            n = fmt_number(cache.get(data.theme_gemeente_count, theme, *period), lang, 0)
+            periods = t("cov_count" if named else "cov_count_newest", lang, periods=periods, n=n)
+        pieces.append(t("cov_gemeente", lang, periods=periods))
+    if held["land"]:
+        pieces.append(t("cov_land", lang, periods=_periods_text(held["land"], lang)))
+    return pieces
+
+
 def coverage_text(lang: str) -> str:
     """What the warehouse really holds per theme, per gemeente and (where only that) for the country."""
-    parts = []
-    for theme in ("context", "opvang", "huisvesting", "integratie"):
-        held = cache.get(data.theme_coverage, theme)
-        pieces = []
-        if held["gemeente"]:
-            pieces.append(t("cov_gemeente", lang, periods=_periods_text(held["gemeente"], lang)))
-        if held["land"]:
-            pieces.append(t("cov_land", lang, periods=_periods_text(held["land"], lang)))
-        what = ", ".join(pieces) if pieces else t("cov_nothing", lang)
-        parts.append(f"{t('cov_theme_' + theme, lang)} {what}")
+    parts = [
+        f"{t('cov_theme_' + theme, lang)} {', '.join(_holdings(theme, lang)) or t('cov_nothing', lang)}"
+        for theme in ("context", "opvang", "huisvesting", "integratie")
+    ]
     return t("cov_intro", lang, parts="; ".join(parts))
 
 
@@ -159,19 +172,9 @@ def tno_snapshot_caveat(lang: str) -> str | None:
 
 def theme_coverage_text(theme: str, lang: str) -> str | None:
     """One theme's holdings on its own page: 'In het datapakhuis: per gemeente 2016 1e helft (390 gemeenten).'
-    Computed, so an added half-year or a live fetch changes the sentence without touching any text. The count is
-    of the period the sentence names (or, over several years, of the newest). None when it holds neither figures
-    per gemeente nor national ones."""
-    held = cache.get(data.theme_coverage, theme)
-    pieces = []
-    if held["gemeente"]:
-        named = _named_period(held["gemeente"])
-        counted = named or data.newest_period(held["gemeente"])
-        n = fmt_number(cache.get(data.theme_gemeente_count, theme, *counted), lang, 0)
-        key = "cov_count" if named else "cov_count_newest"
-        pieces.append(t("cov_gemeente", lang, periods=t(key, lang, periods=_periods_text(held["gemeente"], lang), n=n)))
-    if held["land"]:
-        pieces.append(t("cov_land", lang, periods=_periods_text(held["land"], lang)))
+    Computed, so an added half-year or a live fetch changes the sentence without touching any text. None when it
+    holds neither figures per gemeente nor national ones."""
+    pieces = _holdings(theme, lang, counted=True)
     return t("cov_page", lang, what=", ".join(pieces)) if pieces else None
 
 
