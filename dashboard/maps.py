@@ -112,7 +112,7 @@ def choropleth(
                 showlegend=bool(no_data_label),
             )
         )
-        fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=12)))
+        fig.update_layout(legend=_LEGEND_ABOVE)
     if highlight in names:
         _highlight_outline(fig, geojson, highlight)
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
@@ -120,6 +120,8 @@ def choropleth(
 
 
 _OUTLINE = dict(width=0.4, color=palette.OUTLINE)
+# A map's legend (the grey of 'no data', the point categories) runs along its top edge.
+_LEGEND_ABOVE = dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=12))
 
 
 def _highlight_outline(fig: go.Figure, geojson: dict, code: str) -> None:
@@ -218,7 +220,7 @@ def add_points(
                 name=str(label),
             )
         )
-    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=12)))
+    fig.update_layout(legend=_LEGEND_ABOVE)
     return fig
 
 
