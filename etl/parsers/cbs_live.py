@@ -19,7 +19,13 @@ import polars as pl
 
 from etl.errors import InputError
 from etl.fetch.stored import read_manifest, stored_table
-from etl.fetch.tables import GEBIEDEN_GEMEENTE_GROUP, GEBIEDEN_PROVINCIE_GROUP, GEBIEDEN_TABLES, gebieden_year
+from etl.fetch.tables import (
+    GEBIEDEN_GEMEENTE_GROUP,
+    GEBIEDEN_PROVINCIE_GROUP,
+    GEBIEDEN_TABLES,
+    gebieden_title,
+    gebieden_year,
+)
 from etl.model import REGION, REGION_PARENT, ParseResult
 from etl.readers import read_odata_records, require_fields
 from etl.sources import ParseContext, SourceSpec
@@ -39,7 +45,7 @@ def sources(snapshot: Path) -> list[SourceSpec]:
                 id=f"cbs_live_{stored.table_id.lower()}",
                 path=stored.path,
                 publisher="CBS",
-                title=stored.title or f"Gebieden in Nederland {year}",
+                title=stored.title or gebieden_title(year),
                 table_id=stored.table_id,
                 url=stored.urls[0],
                 licence="CC BY 4.0",
